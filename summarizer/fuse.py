@@ -1,0 +1,76 @@
+"""Stage 6, fuse: the LLM rewrites one planned group's sentences into one sentence.
+
+The prompt is a short fixed instruction (identical for every group, so llama.cpp reuses
+its KV cache for that prefix) followed only by this group's evidence: the model never
+sees the other articles, which is what keeps a small CPU model grounded ("attribute
+first, then generate", Slobodkin et al. 2024). A retry adds the verifier's objections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from summarizer.generate import Generator, Message
+from summarizer.types import Generation
+
+# One sentence of at most 35 words is ~50 tokens; 80 leaves room without letting a
+# runaway answer cost seconds of decoding.
+MAX_TOKENS = 80
+
+_SYSTEM = "You write one sentence of a news brief from source sentences. You never add facts."
+_FUSE = (
+    "Merge the source sentences into ONE sentence of at most 35 words that states the facts they "
+    "share. Use only facts written in them. Copy names, numbers and dates exactly. Keep who did "
+    "what to whom exactly as in the sources. Write in the third person, no quotes. Reply with the "
+    "sentence only.\n\nSource sentences:\n"
+)
+_REWRITE = (
+    "Rewrite the source sentence as ONE clear sentence of at most 35 words. Use only facts written "
+    "in it. Copy names, numbers and dates exactly. Write in the third person, no quotes. Reply "
+    "with the sentence only.\n\nSource sentence:\n"
+)
+
+
+def fuse(evidence: Sequence[str], generator: Generator, *, objections: Sequence[str] = ()) -> Generation:
+    """One fused sentence for ``evidence`` (1+ source sentences); ``objections`` makes it strict."""
+    instruction = _FUSE if len(evidence) > 1 else _REWRITE
+    body = "\n".join(f"- {_one_line(text)}" for text in evidence)
+    if objections:
+        body += (
+            "\n\nA previous answer was rejected: " + "; ".join(objections) + ". Use only words, names and "
+            "numbers from the source sentences; when unsure, shorten the most informative source sentence."
+        )
+    messages: list[Message] = [
+        {"role": "system", "content": _SYSTEM},
+        {"role": "user", "content": instruction + body},
+    ]
+    generation = generator.generate(messages, max_tokens=MAX_TOKENS)
+    return Generation(tidy(generation.text), generation.prompt_tokens, generation.completion_tokens)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_LABEL = re.compile(
+    r"^\s*(?:\*\*)?(?:merged|fused|rewritten|new|output|answer|sentence|summary|brief)"
+    r"(?: sentence)?(?:\*\*)?\s*:(?:\*\*)?\s*",
+    re.I,
+)
+
+
+def tidy(text: str) -> str:
+    """The sentence out of a model reply: first non-empty line, labels, bullets, wrapping
+    quotes and markdown emphasis removed, a final full stop ensured."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    line = _LABEL.sub("", lines[0])
+    line = re.sub(r"^[-*•]\s+", "", line)
+    line = line.replace("**", "").replace("__", "").strip()
+    if len(line) >= 2 and line[0] in "\"“'" and line[-1] in "\"”'":
+        line = line[1:-1].strip()
+    if line and line.rstrip("\"'”’)").rstrip()[-1:] not in (".", "!", "?"):
+        line += "."
+    return line

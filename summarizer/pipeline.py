@@ -1,0 +1,157 @@
+"""The only place that knows the order of the stages.
+
+ingest → segment → clean → embed → dedup → plan → (fuse → cite → verify, retried once
+with the verifier's objections, else the group's best source sentence) → Brief.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from summarizer.cite import cite
+from summarizer.clean import clean
+from summarizer.dedup import dedup
+from summarizer.embed import Embedder
+from summarizer.errors import InputError
+from summarizer.fuse import fuse
+from summarizer.generate import Generator
+from summarizer.ingest import Limits, ingest
+from summarizer.plan import plan
+from summarizer.segment import segment
+from summarizer.types import Brief, BriefSentence, Cleaned, PlannedGroup, Sentence
+from summarizer.verify import verify
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    max_sentences: int = 5
+    max_words: int = 150
+
+    def validated(self) -> BriefOptions:
+        if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 20:
+            raise InputError(
+                f"max_sentences must be a whole number from 1 to 20, got {self.max_sentences!r}.",
+                field="options.max_sentences",
+            )
+        if not isinstance(self.max_words, int) or not 20 <= self.max_words <= 600:
+            raise InputError(
+                f"max_words must be a whole number from 20 to 600, got {self.max_words!r}.", field="options.max_words"
+            )
+        return self
+
+
+class Summarizer:
+    """Holds the loaded models and runs the stages. Build once, call ``brief`` many times."""
+
+    def __init__(self, embedder: Embedder, generator: Generator, limits: Limits = Limits()) -> None:
+        self.embedder = embedder
+        self.generator = generator
+        self.limits = limits
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+        self.generator.warm_up()
+
+    def brief(
+        self,
+        raw_articles: Sequence[Mapping[str, Any]],
+        options: BriefOptions = BriefOptions(),
+        progress: Progress = lambda _: None,
+    ) -> Brief:
+        options = options.validated()
+        timings: dict[str, float] = {}
+        usage = {"llm_calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
+
+        @contextmanager
+        def stage(name: str) -> Iterator[None]:
+            start = time.perf_counter()
+            try:
+                yield
+            finally:
+                timings[name] = timings.get(name, 0.0) + (time.perf_counter() - start) * 1000
+
+        started = time.perf_counter()
+        with stage("ingest"):
+            articles = ingest(raw_articles, self.limits)
+        with stage("segment"):
+            sentences = segment(articles)
+        with stage("clean"):
+            cleaned = clean(sentences)
+            if not cleaned.kept:
+                # Nothing but fragments (a one-line article): summarise what there is
+                # rather than refuse; the dropped list would otherwise hold everything.
+                cleaned = Cleaned(sentences, ())
+        kept = cleaned.kept
+        progress(f"{len(articles)} article(s), {len(sentences)} sentences, {len(kept)} kept after cleaning")
+        with stage("embed"):
+            vectors = self.embedder.embed([s.text for s in kept])
+        with stage("dedup"):
+            groups = dedup(kept, vectors)
+        with stage("plan"):
+            chosen = plan(
+                groups,
+                vectors,
+                max_sentences=options.max_sentences,
+                max_words=options.max_words,
+                published={a.id: a.published for a in articles},
+            )
+        merged = sum(1 for g in groups if len(g.members) > 1)
+        progress(f"{len(groups)} facts ({merged} told more than once); writing {len(chosen.items)} sentence(s)")
+
+        out: list[BriefSentence] = []
+        words = 0
+        for number, item in enumerate(chosen.items, 1):
+            progress(f"sentence {number}/{len(chosen.items)}")
+            sentence = self._write(item, kept, vectors, stage, usage)
+            length = len(sentence.text.split())
+            if out and words + length > options.max_words:
+                break
+            if any(s.text == sentence.text for s in out):
+                continue
+            out.append(sentence)
+            words += length
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return Brief(
+            sentences=tuple(out),
+            articles=articles,
+            groups=groups,
+            dropped=cleaned.dropped,
+            model=self.generator.name,
+            embedder=self.embedder.name,
+            timings_ms=timings,
+            usage=usage,
+        )
+
+    def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
+        """Fuse, cite and verify one planned group; retry once; else fall back to a source sentence."""
+        evidence = [kept[r] for r in item.evidence_rows]
+        evidence_vectors = vectors[list(item.evidence_rows)]
+        objections: tuple[str, ...] = ()
+        rejected: list[str] = []
+        for attempt in (1, 2):
+            with stage("fuse"):
+                generation = fuse([s.text for s in evidence], self.generator, objections=objections)
+            usage["llm_calls"] += 1
+            usage["prompt_tokens"] += generation.prompt_tokens
+            usage["completion_tokens"] += generation.completion_tokens
+            with stage("cite"):
+                text_vector = self.embedder.embed([generation.text])[0] if generation.text else vectors[0] * 0
+                citations = cite(generation.text, text_vector, evidence, evidence_vectors)
+            with stage("verify"):
+                verdict = verify(generation.text, citations)
+            if verdict.supported:
+                return BriefSentence(
+                    generation.text, citations, extractive=False, attempts=attempt, rejected=tuple(rejected)
+                )
+            rejected.append(generation.text)
+            objections = verdict.problems
+        representative = kept[item.representative_row]
+        with stage("cite"):
+            citations = cite(representative.text, vectors[item.representative_row], evidence, evidence_vectors)
+        return BriefSentence(representative.text, citations, extractive=True, attempts=2, rejected=tuple(rejected))

@@ -1,0 +1,152 @@
+"""Stage 9, render: a ``Brief`` as JSON (a dict), Markdown with footnotes, or an HTML snippet.
+
+All text that came from articles is escaped in HTML; Markdown footnotes quote the cited
+sentence and link the article.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Literal
+
+from summarizer.types import Brief, Citation
+
+Format = Literal["json", "markdown", "html"]
+FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
+
+
+def to_dict(brief: Brief) -> dict[str, Any]:
+    """The JSON document (the CLI's ``--format json`` and the HTTP API's body)."""
+    return {
+        "sentences": [
+            {
+                "text": s.text,
+                "citations": [_citation(c) for c in s.citations],
+                "extractive": s.extractive,
+            }
+            for s in brief.sentences
+        ],
+        "dedup": {
+            "groups": [
+                {
+                    "id": g.id,
+                    "method": g.method,
+                    "members": [
+                        {"article_id": m.article_id, "sentence_index": m.index, "text": m.text} for m in g.members
+                    ],
+                    "links": [
+                        {
+                            "a": {"article_id": link.a[0], "sentence_index": link.a[1]},
+                            "b": {"article_id": link.b[0], "sentence_index": link.b[1]},
+                            "method": link.method,
+                            "score": link.score,
+                        }
+                        for link in g.links
+                    ],
+                }
+                for g in brief.groups
+                if len(g.members) > 1
+            ],
+            "dropped": [
+                {
+                    "article_id": d.sentence.article_id,
+                    "sentence_index": d.sentence.index,
+                    "text": d.sentence.text,
+                    "reason": d.reason,
+                }
+                for d in brief.dropped
+            ],
+        },
+        "sources": [
+            {"id": a.id, "title": a.title, "url": a.url, "source": a.source, "published": a.published}
+            for a in brief.articles
+        ],
+        "model": brief.model,
+        "embedder": brief.embedder,
+        "timings": {stage: round(ms, 1) for stage, ms in brief.timings_ms.items()},
+        "usage": dict(brief.usage),
+    }
+
+
+def _citation(c: Citation) -> dict[str, Any]:
+    return {
+        "article_id": c.article_id,
+        "sentence_index": c.sentence_index,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "score": c.score,
+    }
+
+
+def _footnotes(brief: Brief) -> tuple[list[list[int]], list[Citation]]:
+    """Footnote numbers per sentence; one number per distinct cited source sentence."""
+    numbering: dict[tuple[str, int], int] = {}
+    notes: list[Citation] = []
+    per_sentence = []
+    for sentence in brief.sentences:
+        marks = []
+        for c in sentence.citations:
+            key = (c.article_id, c.sentence_index)
+            if key not in numbering:
+                notes.append(c)
+                numbering[key] = len(notes)
+            marks.append(numbering[key])
+        per_sentence.append(marks)
+    return per_sentence, notes
+
+
+def to_markdown(brief: Brief) -> str:
+    articles = {a.id: a for a in brief.articles}
+    marks, notes = _footnotes(brief)
+    lines = []
+    for sentence, numbers in zip(brief.sentences, marks, strict=True):
+        lines.append(sentence.text + "".join(f"[^{n}]" for n in numbers))
+    out = " ".join(lines) + "\n\n"
+    for n, c in enumerate(notes, 1):
+        article = articles[c.article_id]
+        name = f"[{_md_escape(article.title)}]({article.url})" if article.url else f"*{_md_escape(article.title)}*"
+        source = f", {_md_escape(article.source)}" if article.source else ""
+        out += f"[^{n}]: “{_md_escape(c.text)}” — {name}{source}, sentence {c.sentence_index + 1}\n"
+    return out
+
+
+def _md_escape(text: str) -> str:
+    for char in "\\`*_[]<>|":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def to_html(brief: Brief) -> str:
+    """A self-contained snippet: no scripts, no external assets, every source text escaped."""
+    articles = {a.id: a for a in brief.articles}
+    marks, notes = _footnotes(brief)
+    esc = html.escape
+    parts = ['<div class="summarizer-brief">', "<p>"]
+    for sentence, numbers in zip(brief.sentences, marks, strict=True):
+        cls = ' class="extractive" title="quoted from a source"' if sentence.extractive else ""
+        refs = "".join(f'<sup><a href="#summarizer-cite-{n}">[{n}]</a></sup>' for n in numbers)
+        parts.append(f"<span{cls}>{esc(sentence.text)}</span>{refs} ")
+    parts.append("</p>")
+    parts.append('<ol class="summarizer-citations">')
+    for n, c in enumerate(notes, 1):
+        article = articles[c.article_id]
+        title = esc(article.title)
+        link = f'<a href="{esc(article.url, quote=True)}" rel="noopener">{title}</a>' if article.url else title
+        source = f", {esc(article.source)}" if article.source else ""
+        parts.append(f'<li id="summarizer-cite-{n}"><q>{esc(c.text)}</q> — {link}{source}</li>')
+    parts.append("</ol></div>")
+    return "\n".join(parts) + "\n"
+
+
+def render(brief: Brief, fmt: Format) -> str:
+    """The brief as text in ``fmt`` (JSON pretty-printed)."""
+    import json
+
+    if fmt == "json":
+        return json.dumps(to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return to_markdown(brief)
+    if fmt == "html":
+        return to_html(brief)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,52 @@
+"""Stage 2, segment: articles → sentences with character spans into the article text.
+
+NLTK Punkt (Kiss & Strunk 2006) with NLTK's English parameters (``punkt_data``). Line
+breaks are hard boundaries first: news text puts headings, captions and bylines on
+lines of their own without a full stop, and Punkt would glue them to the next sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktTokenizer
+
+from summarizer.punkt_data import ensure_punkt_data
+from summarizer.types import Article, Sentence
+
+_LINE = re.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> PunktTokenizer:
+    ensure_punkt_data()
+    return PunktTokenizer("english")
+
+
+def segment(articles: Sequence[Article]) -> tuple[Sentence, ...]:
+    """All sentences of all articles, in article order; ``article.text[s.start:s.end] == s.text``."""
+    tokenizer = _tokenizer()
+    sentences: list[Sentence] = []
+    for article in articles:
+        spans: list[tuple[int, int]] = []
+        for line in _LINE.finditer(article.text):
+            for start, end in tokenizer.span_tokenize(line.group(0)):
+                start, end = _trim(article.text, line.start() + start, line.start() + end)
+                if end > start:
+                    spans.append((start, end))
+        count = len(spans)
+        sentences.extend(
+            Sentence(article.id, i, start, end, article.text[start:end], i / count)
+            for i, (start, end) in enumerate(spans)
+        )
+    return tuple(sentences)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,158 @@
+"""Frozen records passed between the pipeline stages.
+
+Each stage takes and returns these; none of them holds a model or does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DedupMethod = Literal["exact", "near", "paraphrase"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One validated news article. ``text`` is plain text (HTML already stripped)."""
+
+    id: str
+    title: str
+    text: str
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: ``article.text[start:end] == text`` always holds.
+
+    ``index`` counts the article's sentences from 0 (boilerplate included, so an index
+    is stable whatever the cleaning drops); ``position`` is ``index / count`` in [0, 1).
+    """
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    position: float
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.article_id, self.index)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence the clean stage set aside, and why (reported, never silently lost)."""
+
+    sentence: Sentence
+    reason: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    kept: tuple[Sentence, ...]
+    dropped: tuple[Dropped, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """Why two sentences were merged: ``method`` and its score (hash → 1.0, Jaccard, cosine)."""
+
+    a: tuple[str, int]
+    b: tuple[str, int]
+    method: DedupMethod
+    score: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """Sentences that tell the same fact. ``rows`` index the cleaned sentences (and their
+    embeddings); ``members`` are those sentences, in story order; ``links`` say why they were
+    merged (empty for a singleton). ``method`` is the loosest link used, or None."""
+
+    id: int
+    rows: tuple[int, ...]
+    members: tuple[Sentence, ...]
+    links: tuple[Link, ...] = ()
+
+    @property
+    def method(self) -> DedupMethod | None:
+        order: tuple[DedupMethod, ...] = ("paraphrase", "near", "exact")
+        used = {link.method for link in self.links}
+        return next((m for m in order if m in used), None)
+
+    @property
+    def article_ids(self) -> frozenset[str]:
+        return frozenset(s.article_id for s in self.members)
+
+
+@dataclass(frozen=True)
+class PlannedGroup:
+    """A group chosen for the brief: its ``evidence`` rows (the group plus close sentences
+    from other groups that state the same fact), the score it was chosen by, and its
+    representative (the member most central to its evidence)."""
+
+    group: Group
+    evidence_rows: tuple[int, ...]
+    score: float
+    representative_row: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    items: tuple[PlannedGroup, ...]
+    max_sentences: int
+    max_words: int
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What a generator returned: the text and what it cost."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source sentence that supports a brief sentence; ``score`` is its support in [0, 1]."""
+
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verifier's decision on a sentence and, when it fails, every reason."""
+
+    supported: bool
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BriefSentence:
+    text: str
+    citations: tuple[Citation, ...]
+    extractive: bool = False
+    attempts: int = 1
+    rejected: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Brief:
+    sentences: tuple[BriefSentence, ...]
+    articles: tuple[Article, ...]
+    groups: tuple[Group, ...]
+    dropped: tuple[Dropped, ...]
+    model: str
+    embedder: str
+    timings_ms: dict[str, float]
+    usage: dict[str, int]

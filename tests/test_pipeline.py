@@ -1,0 +1,87 @@
+"""The whole pipeline on real models: SmolLM2 for plumbing, the default 1.5B model (slow) for quality."""
+
+import pytest
+
+from summarizer.errors import InputError
+from summarizer.ingest import ingest
+from summarizer.pipeline import BriefOptions, Summarizer
+from summarizer.text import names, numbers, same_name
+from summarizer.verify import verify
+
+
+def assert_fully_cited(brief, raw):
+    texts = {a.id: a.text for a in ingest(raw)}
+    assert brief.sentences, "empty brief"
+    for sentence in brief.sentences:
+        assert sentence.citations, f"uncited sentence: {sentence.text}"
+        for c in sentence.citations:
+            assert texts[c.article_id][c.start : c.end] == c.text
+        if not sentence.extractive:
+            assert verify(sentence.text, sentence.citations).supported
+
+
+def test_seeds_brief_is_cited_and_reports_its_work(small_summarizer, seeds):
+    brief = small_summarizer.brief(seeds, BriefOptions(max_sentences=4, max_words=120))
+    assert_fully_cited(brief, seeds)
+    assert 1 <= len(brief.sentences) <= 4
+    assert sum(len(s.text.split()) for s in brief.sentences) <= 120 + 35
+    assert set(brief.timings_ms) >= {"ingest", "segment", "clean", "embed", "dedup", "plan", "fuse", "cite", "total"}
+    assert brief.usage["llm_calls"] >= len(brief.sentences)
+    assert any(len(g.members) > 1 for g in brief.groups)
+    assert {d.reason for d in brief.dropped} >= {"heading", "link"}
+
+
+def test_progress_is_reported(small_summarizer, seeds):
+    messages = []
+    small_summarizer.brief(seeds, BriefOptions(max_sentences=2), progress=messages.append)
+    assert messages[0].startswith("2 article(s)") and any(m.startswith("sentence 1/") for m in messages)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [{"id": "only", "text": "The council approved the budget on Monday. Three schools will be built."}],
+        [{"id": "one", "text": "The council approved a budget of 5 million dollars for new schools."}],
+        [{"id": "x", "text": "Storm hits."}],
+    ],
+    ids=["single-article", "one-sentence", "only-a-fragment"],
+)
+def test_small_inputs_give_a_sensible_cited_brief(small_summarizer, raw):
+    brief = small_summarizer.brief(raw)
+    assert_fully_cited(brief, raw)
+
+
+def test_two_identical_articles_are_one_fact_cited_twice(small_summarizer):
+    text = "The council approved the budget on Monday. Three new schools will be built in the city by 2027."
+    raw = [{"id": "a", "text": text}, {"id": "b", "text": text}]
+    brief = small_summarizer.brief(raw)
+    assert_fully_cited(brief, raw)
+    assert all(len(g.members) == 2 and g.method == "exact" for g in brief.groups)
+    assert len(brief.sentences) == 2
+
+
+def test_bad_options_name_the_field(small_summarizer, seeds):
+    with pytest.raises(InputError) as caught:
+        small_summarizer.brief(seeds, BriefOptions(max_sentences=0))
+    assert caught.value.field == "options.max_sentences"
+    with pytest.raises(InputError) as caught:
+        small_summarizer.brief(seeds, BriefOptions(max_words=5))
+    assert caught.value.field == "options.max_words"
+
+
+@pytest.mark.slow
+def test_default_model_on_the_seeds(embedder, qwen, seeds):
+    summarizer = Summarizer(embedder, qwen)
+    brief = summarizer.brief(seeds)
+    assert_fully_cited(brief, seeds)
+    for sentence in brief.sentences:
+        evidence = " ".join(c.text for c in sentence.citations)
+        assert numbers(sentence.text) <= numbers(evidence)
+        evidence_words = names(evidence) | {w.lower() for w in evidence.split()}
+        for name in names(sentence.text):
+            assert any(same_name(name, e) for e in evidence_words) or name in evidence.lower()
+    fused = [s for s in brief.sentences if not s.extractive]
+    assert len(fused) > len(brief.sentences) / 2, "most sentences must be written, not copied"
+    assert any(len({c.article_id for c in s.citations}) == 2 for s in brief.sentences), "no fact cites both outlets"
+    again = summarizer.brief(seeds)
+    assert [(s.text, s.citations) for s in again.sentences] == [(s.text, s.citations) for s in brief.sentences]

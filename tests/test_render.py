@@ -1,0 +1,63 @@
+import json
+
+import pytest
+
+from summarizer.render import render, to_dict, to_html, to_markdown
+from summarizer.types import Article, Brief, BriefSentence, Citation, Group, Sentence
+
+EVIL = '<script>alert("x")</script> & <b>bold</b>'
+
+
+@pytest.fixture()
+def brief():
+    a = Article("a", f"Title {EVIL}", f"First fact {EVIL}. Second.", url="https://example.org/a?x=1&y=2", source="Wire")
+    b = Article("b", "Other", "Same fact told again.")
+    ca = Citation("a", 0, 0, 10, f"First fact {EVIL}.", 0.9)
+    cb = Citation("b", 0, 0, 21, "Same fact told again.", 0.8)
+    s1 = Sentence("a", 0, 0, 10, ca.text, 0.0)
+    s2 = Sentence("b", 0, 0, 21, cb.text, 0.0)
+    group = Group(0, (0, 1), (s1, s2), ())
+    return Brief(
+        sentences=(BriefSentence(f"Fused {EVIL} fact.", (ca, cb)), BriefSentence("Quoted.", (ca,), extractive=True)),
+        articles=(a, b),
+        groups=(group, Group(1, (2,), (s1,))),
+        dropped=(),
+        model="m",
+        embedder="e",
+        timings_ms={"total": 12.345},
+        usage={"llm_calls": 1},
+    )
+
+
+def test_html_escapes_every_source_text(brief):
+    out = to_html(brief)
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;script&gt;" in out and "https://example.org/a?x=1&amp;y=2" in out
+    assert out.count('<li id="summarizer-cite-') == 2
+    assert 'class="extractive"' in out
+
+
+def test_markdown_footnotes_reuse_numbers_and_name_the_article(brief):
+    out = to_markdown(brief)
+    assert "fact.[^1][^2]" in out and "Quoted.[^1]" in out
+    assert "[^1]: “First fact" in out and "(https://example.org/a?x=1&y=2)" in out and ", Wire" in out
+    assert "[^2]: “Same fact told again.” — *Other*, sentence 1" in out
+    assert out.count("[^1]:") == 1
+
+
+def test_json_carries_citations_dedup_sources_and_timings(brief):
+    data = json.loads(render(brief, "json"))
+    assert data == json.loads(json.dumps(to_dict(brief)))
+    first = data["sentences"][0]
+    assert first["citations"][0] == {
+        "article_id": "a",
+        "sentence_index": 0,
+        "start": 0,
+        "end": 10,
+        "text": f"First fact {EVIL}.",
+        "score": 0.9,
+    }
+    assert data["sentences"][1]["extractive"] is True
+    assert len(data["dedup"]["groups"]) == 1  # singletons are not "merged"
+    assert [s["id"] for s in data["sources"]] == ["a", "b"]
+    assert data["timings"] == {"total": 12.3}
