@@ -141,8 +141,11 @@ class Summarizer:
             usage["prompt_tokens"] += generation.prompt_tokens
             usage["completion_tokens"] += generation.completion_tokens
             with stage("cite"):
-                text_vector = self.embedder.embed([generation.text])[0] if generation.text else vectors[0] * 0
-                citations = cite(generation.text, text_vector, evidence, evidence_vectors)
+                citations = (
+                    cite(generation.text, self.embedder.embed([generation.text])[0], evidence, evidence_vectors)
+                    if generation.text
+                    else ()
+                )
             with stage("verify"):
                 verdict = verify(generation.text, citations)
             if verdict.supported:

@@ -54,3 +54,11 @@ def test_new_claim_words_are_rejected():
         "Russia and Ukraine agreed to swap 1,000 prisoners after secret bribes funded weapons smuggling.", _cite()
     )
     assert any(p.startswith("words not in the sources") for p in verdict.problems)
+
+
+def test_a_passive_turned_around_is_rejected():
+    source = "A session in which Moscow was accused by Kyiv of having new, unacceptable demands."
+    wrong = verify("Moscow accused Kyiv of having new, unacceptable demands.", _cite(source))
+    assert any(p.startswith("reverses who did what") for p in wrong.problems)
+    right = verify("Kyiv accused Moscow of having new, unacceptable demands.", _cite(source))
+    assert right.supported, right.problems
