@@ -18,15 +18,14 @@ import importlib.metadata
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.config import home
 from summarizer.errors import ModelError
 from summarizer.generate import Generator, LlamaCppGenerator, TransformersGenerator
+from summarizer.types import Progress
 
-Progress = Callable[[str], None]
 LOCK_FILE = Path(__file__).with_name("models.lock")
 
 

@@ -7,7 +7,7 @@ with the verifier's objections, else the group's best source sentence) → Brief
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +22,8 @@ from summarizer.generate import Generator
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
 from summarizer.segment import segment
-from summarizer.types import Brief, BriefSentence, Cleaned, PlannedGroup, Sentence
+from summarizer.types import Brief, BriefSentence, Cleaned, PlannedGroup, Progress, Sentence
 from summarizer.verify import verify
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,13 @@ Each stage takes and returns these; none of them holds a model or does I/O.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 DedupMethod = Literal["exact", "near", "paraphrase"]
+# Receives one human-readable line per step of long work (the CLI prints them to stderr).
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
