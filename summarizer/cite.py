@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from summarizer.text import content_words, names, numbers
+from summarizer.text import anchors, terms
 from summarizer.types import Citation, Sentence
 
 # Candidates below this support never count as evidence (measured on the dev28
@@ -39,31 +39,27 @@ def cite(
     """
     if not candidates:
         return ()
-    wanted = _terms(text)
+    wanted = terms(text)
     cosines = candidate_vectors @ text_vector
-    terms = [_terms(c.text) for c in candidates]
-    coverage = np.array([len(wanted & t) / len(wanted) if wanted else 0.0 for t in terms])
+    candidate_terms = [terms(c.text) for c in candidates]
+    coverage = np.array([len(wanted & t) / len(wanted) if wanted else 0.0 for t in candidate_terms])
     support = 0.5 * np.clip(cosines, 0, 1) + 0.5 * coverage
     order = [int(i) for i in np.argsort(-support, kind="stable")]
     best = order[0]
     if support[best] < MIN_SUPPORT:
         return ()
-    key_terms = {n[:6] for n in names(text)} | numbers(text)
+    key_terms = anchors(text)
     chosen = [best]
-    covered = set(terms[best])
+    covered = set(candidate_terms[best])
     for i in order[1:]:
         if len(chosen) == MAX_CITATIONS or support[i] < MIN_SUPPORT:
             break
-        new_terms = (terms[i] & wanted) - covered
+        new_terms = (candidate_terms[i] & wanted) - covered
         if support[i] >= CLOSE_TO_BEST * support[best] or len(new_terms) >= 2 or new_terms & key_terms:
             chosen.append(i)
-            covered |= terms[i]
+            covered |= candidate_terms[i]
     return tuple(
         Citation(c.article_id, c.index, c.start, c.end, c.text, round(float(support[i]), 3))
         for i in chosen
         for c in (candidates[i],)
     )
-
-
-def _terms(text: str) -> set[str]:
-    return {w[:6] for w in content_words(text)} | numbers(text)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from summarizer.text import jaccard, names, numbers, shingles, words
+from summarizer.text import anchors, jaccard, shingles, words
 from summarizer.types import DedupMethod, Group, Link, Sentence
 
 NEAR_JACCARD = 0.5
@@ -64,8 +64,7 @@ def dedup(sentences: Sequence[Sentence], embeddings: np.ndarray) -> tuple[Group,
                 if score >= NEAR_JACCARD:
                     union(i, j, "near", round(score, 3))
 
-    anchors = [_anchors(s.text) for s in sentences]
-    _merge_paraphrases(embeddings, anchors, find, union)
+    _merge_paraphrases(embeddings, [anchors(s.text) for s in sentences], find, union)
 
     clusters: dict[int, list[int]] = {}
     for i in range(n):
@@ -81,7 +80,7 @@ def dedup(sentences: Sequence[Sentence], embeddings: np.ndarray) -> tuple[Group,
     return tuple(groups)
 
 
-def _merge_paraphrases(embeddings: np.ndarray, anchors: list[set[str]], find, union) -> None:
+def _merge_paraphrases(embeddings: np.ndarray, sentence_anchors: list[set[str]], find, union) -> None:
     """Average-linkage agglomeration over the clusters left by the exact/near passes.
 
     Keeps the matrix of summed similarities between clusters, so a merge is a row/column
@@ -114,7 +113,7 @@ def _merge_paraphrases(embeddings: np.ndarray, anchors: list[set[str]], find, un
         block = similarity[np.ix_(members[a], members[b])]
         i, j = np.unravel_index(int(block.argmax()), block.shape)
         row_a, row_b = members[a][i], members[b][j]
-        if not anchors[row_a] & anchors[row_b]:
+        if not sentence_anchors[row_a] & sentence_anchors[row_b]:
             blocked[a, b] = blocked[b, a] = True
             continue
         union(row_a, row_b, "paraphrase", round(score, 3))
@@ -124,8 +123,3 @@ def _merge_paraphrases(embeddings: np.ndarray, anchors: list[set[str]], find, un
         sums[:, a] += sums[:, b]
         sizes[a] += sizes[b]
         alive[b] = False
-
-
-def _anchors(text: str) -> set[str]:
-    """Names (cut to 6 letters, so Russia/Russian agree) and numbers a paraphrase must share."""
-    return {name[:6] for name in names(text)} | numbers(text)

@@ -322,3 +322,22 @@ def jaccard(a: set, b: set) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+# Six letters are enough to match inflections and demonyms ("negotiat-ions/-ors",
+# "Russia/Russian", "Ukrain-e/-ian") without merging most unrelated words.
+STEM_LENGTH = 6
+
+
+def stem(word: str) -> str:
+    return word[:STEM_LENGTH]
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed content words and numbers: what a sentence says, for overlap measures."""
+    return {stem(w) for w in content_words(text)} | numbers(text)
+
+
+def anchors(text: str) -> set[str]:
+    """Stemmed names and numbers: the specifics a sentence commits to."""
+    return {stem(name) for name in names(text)} | numbers(text)

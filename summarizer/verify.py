@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from summarizer.text import content_words, names, negated, numbers, same_name, words
+from summarizer.text import content_words, names, negated, numbers, same_name, stem, words
 from summarizer.types import Citation, Verdict
 
 MIN_BEST_SUPPORT = 0.5
@@ -60,11 +60,11 @@ def verify(text: str, citations: Sequence[Citation]) -> Verdict:
     elif not negated(text) and all(negated(c.text) for c in citations):
         problems.append("drops the sources' negation")
 
-    evidence_stems = {w[:6] for w in content_words(evidence)}
+    evidence_stems = {stem(w) for w in content_words(evidence)}
     own = content_words(text)
-    novel = sorted({w for w in own if w[:6] not in evidence_stems})
-    if own and len([w for w in own if w[:6] not in evidence_stems]) / len(own) > MAX_NOVEL:
-        problems.append("words not in the sources: " + ", ".join(novel[:8]))
+    novel = [w for w in own if stem(w) not in evidence_stems]
+    if own and len(novel) / len(own) > MAX_NOVEL:
+        problems.append("words not in the sources: " + ", ".join(sorted(set(novel))[:8]))
 
     reversed_roles = _reversed_passives(text, evidence)
     if reversed_roles:
