@@ -1,55 +1,168 @@
 """HTTP API: a thin FastAPI layer over ``Summarizer`` (pydantic lives only here).
 
-``create_app()`` builds everything; the lifespan hook loads and warms the models once.
-Generation runs in a worker thread so the event loop stays free.
+``create_app()`` builds everything from the environment (``ServiceSettings``); its
+lifespan loads and warms the models once. Briefs run one at a time in a worker thread
+behind a bounded queue (``admission.py``) and are cached by content (``cache.py``).
+Every error is JSON ``{"error": {"code", "message", "field"}}``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from summarizer.errors import GenerationError, InputError, InputTooLargeError, ModelError
+from summarizer import __version__
+from summarizer.admission import Admission, QueueFull
+from summarizer.cache import BriefCache, cache_key
+from summarizer.config import ServiceSettings, home
+from summarizer.errors import BriefCancelled, GenerationError, InputError, InputTooLargeError, ModelError
+from summarizer.files import read_articles
 from summarizer.pipeline import BriefOptions, Summarizer
-from summarizer.render import FORMATS, to_dict, to_html, to_markdown
+from summarizer.render import to_dict, to_html, to_markdown
+
+log = logging.getLogger("summarizer.api")
+
+MEDIA_TYPES = {
+    "json": "application/json",
+    "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
 
 
 class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str | None = Field(default=None, max_length=128)
+    id: str | None = Field(default=None, description="unique within the request; default article-N")
     title: str | None = None
-    url: str | None = None
-    source: str | None = None
-    published: str | None = None
-    text: str
+    url: str | None = Field(default=None, description="http(s) link shown in citations")
+    source: str | None = Field(default=None, description="outlet name")
+    published: str | None = Field(default=None, description="ISO 8601 date or time")
+    text: str = Field(description="plain text or HTML (stripped); at most 50,000 characters")
 
 
 class OptionsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     max_sentences: int = Field(default=5, ge=1, le=20)
     max_words: int = Field(default=150, ge=20, le=600)
-    model: str | None = None
+    model: str | None = Field(default=None, description="must be the served model (GET /v1/models) or null")
 
 
 class BriefRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    articles: list[ArticleIn]
+    articles: list[ArticleIn] = Field(description="1 to 20 articles about one story")
     options: OptionsIn = OptionsIn()
 
 
-def _error(status: int, code: str, message: str, field: str | None) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message, "field": field}})
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None
 
 
-def create_app(summarizer_factory: Callable[[], Summarizer] | None = None) -> FastAPI:
-    """The app. ``summarizer_factory`` defaults to MiniLM + the default GGUF model."""
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def error_response(
+    status: int, code: str, message: str, field: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, headers=headers, content={"error": {"code": code, "message": message, "field": field}}
+    )
+
+
+class RequestGuard:
+    """Pure ASGI middleware for request bodies: 415 unless JSON, 413 past ``max_bytes``
+    (checked on ``Content-Length`` and again while reading, so a chunked body cannot get round it)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if media != b"application/json" and not media.endswith(b"+json"):
+            shown = media.decode("latin-1") or "none"
+            await error_response(
+                415,
+                "unsupported_media_type",
+                f"the body must be JSON (Content-Type: application/json); got {shown}.",
+                "content-type",
+            )(scope, receive, send)
+            return
+        too_large = error_response(413, "too_large", f"the body is larger than {self.max_bytes:,} bytes.", "body")
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await too_large(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > self.max_bytes:
+                await too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _field_path(location: tuple | list) -> str:
+    """``("body", "articles", 0, "text")`` → ``articles[0].text``, as ingest names fields."""
+    path = ""
+    for part in location:
+        if part == "body":
+            continue
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _example_articles() -> list[dict[str, Any]]:
+    """The seeds as the OpenAPI request example when running from a checkout."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    try:
+        return read_articles([seeds])
+    except InputError:
+        return [
+            {"id": "a", "text": "Russia and Ukraine agreed to swap 1,000 prisoners of war each."},
+            {"id": "b", "text": "The two countries will exchange 1,000 prisoners, negotiators said in Istanbul."},
+        ]
+
+
+def create_app(
+    summarizer_factory: Callable[[], Summarizer] | None = None, settings: ServiceSettings | None = None
+) -> FastAPI:
+    """The app. ``summarizer_factory`` defaults to MiniLM + the default GGUF model; ``settings``
+    to ``ServiceSettings.from_env()``."""
+    settings = settings or ServiceSettings.from_env()
+    example = {"articles": _example_articles(), "options": {"max_sentences": 5, "max_words": 150}}
 
     def default_factory() -> Summarizer:
         from summarizer.embed import MiniLMEmbedder
@@ -62,74 +175,199 @@ def create_app(summarizer_factory: Callable[[], Summarizer] | None = None) -> Fa
         summarizer = (summarizer_factory or default_factory)()
         await asyncio.to_thread(summarizer.warm_up)
         app.state.summarizer = summarizer
+        app.state.admission = Admission(settings.queue_size)
+        app.state.cache = BriefCache(home() / "cache.sqlite")
         app.state.ready = True
         yield
+        app.state.ready = False
 
     app = FastAPI(
         title="summarizer",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
-        description="Cited briefs of several news articles about one story.",
+        description="Cited briefs of several news articles about one story. Every sentence of a brief "
+        "cites the source sentences that support it.",
     )
     app.state.ready = False
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"] if part != "body")
         if first.get("type") == "json_invalid":
-            return _error(422, "invalid_json", "the body is not valid JSON.", None)
-        return _error(422, "invalid", f"{field}: {first['msg']}", field or None)
+            return error_response(422, "invalid_json", f"the body is not valid JSON: {first.get('msg')}.")
+        field = _field_path(first.get("loc", ()))
+        return error_response(422, "invalid", f"{field or 'body'}: {first['msg']}.", field or None)
 
-    @app.get("/healthz")
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(error.status_code, "error")
+        return error_response(error.status_code, code, str(error.detail), None, getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal", "an unexpected server error occurred; it has been logged.")
+
+    def authorize(request: Request) -> None:
+        if not settings.api_keys:
+            return
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not any(hmac.compare_digest(token.strip(), k) for k in settings.api_keys):
+            raise StarletteHTTPException(
+                401,
+                "a valid API key is required: send `Authorization: Bearer <key>`.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    errors: dict[int | str, dict[str, Any]] = {
+        status: {"model": ErrorResponse, "description": description}
+        for status, description in {
+            401: "missing or wrong API key (when SUMMARIZER_API_KEYS is set)",
+            413: "too many articles, an article too long, or the body too large",
+            415: "the body is not JSON",
+            422: "a field breaks a rule; `field` names it",
+            429: "the queue is full; retry after `Retry-After` seconds",
+            503: "the model failed on this request",
+            504: "the brief was not finished before the deadline",
+        }.items()
+    }
+
+    @app.get("/healthz", summary="the process is alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz")
-    async def readyz() -> JSONResponse:
+    @app.get("/readyz", summary="the models are loaded", responses={503: {"model": ErrorResponse}})
+    async def readyz() -> Any:
         if app.state.ready:
-            return JSONResponse({"status": "ready"})
-        return _error(503, "not_ready", "models are still loading.", None)
+            return {"status": "ready"}
+        return error_response(503, "not_ready", "models are still loading.")
 
-    @app.get("/v1/models")
+    @app.get(
+        "/v1/models",
+        summary="the served model and the known ones",
+        dependencies=[Depends(authorize)],
+        responses={401: errors[401]},
+    )
     async def list_models() -> dict[str, Any]:
         from summarizer import models
 
         summarizer: Summarizer = app.state.summarizer
         return {
-            "default": summarizer.generator.name,
+            "served": summarizer.generator.name,
+            "embedder": summarizer.embedder.name,
             "models": [
                 {"name": name, "status": models.status(name), "description": spec.description}
                 for name, spec in models.MODELS.items()
             ],
         }
 
-    @app.post("/v1/briefs")
-    async def create_brief(body: BriefRequest, format: str = "json") -> Any:
+    @app.post(
+        "/v1/briefs",
+        summary="write a cited brief of the articles",
+        dependencies=[Depends(authorize)],
+        responses={
+            200: {
+                "content": {"text/markdown": {}, "text/html": {}},
+                "description": "the brief: JSON (default), or Markdown / HTML by `format` or `Accept`",
+            },
+            **errors,
+        },
+    )
+    async def create_brief(
+        request: Request,
+        body: BriefRequest = Body(openapi_examples={"seeds": {"summary": "the two seed articles", "value": example}}),
+        output: Literal["json", "markdown", "html"] | None = Query(
+            default=None, alias="format", description="overrides the Accept header"
+        ),
+    ) -> Response:
         summarizer: Summarizer = app.state.summarizer
-        if format not in FORMATS:
-            return _error(422, "invalid", f"format must be one of {', '.join(FORMATS)}.", "format")
+        fmt = output or _negotiate(request.headers.get("accept", ""))
         if body.options.model not in (None, summarizer.generator.name):
-            return _error(
+            return error_response(
                 422,
-                "invalid",
-                f"model {body.options.model!r} is not loaded; this server runs {summarizer.generator.name!r}.",
+                "model_not_served",
+                f"model {body.options.model!r} is not served here; "
+                f"this server runs {summarizer.generator.name!r} (see GET /v1/models).",
                 "options.model",
             )
         raw = [article.model_dump(exclude_none=True) for article in body.articles]
         options = BriefOptions(body.options.max_sentences, body.options.max_words)
+        key = cache_key(
+            raw, {"max_sentences": options.max_sentences, "max_words": options.max_words}, summarizer.generator.name
+        )
+        cache: BriefCache = app.state.cache
+        cached = await asyncio.to_thread(cache.get, key)
+        if cached is not None:
+            return _rendered(cached, fmt, "hit")
         try:
-            brief = await asyncio.to_thread(summarizer.brief, raw, options)
+            renderings = await _run(request, summarizer, raw, options, settings.deadline_s)
+        except QueueFull as full:
+            return error_response(
+                429,
+                "busy",
+                f"{full}; at most {settings.queue_size} briefs wait at once.",
+                headers={"Retry-After": str(full.retry_after_s)},
+            )
+        except TimeoutError:
+            return error_response(
+                504,
+                "deadline",
+                f"the brief was not finished within {settings.deadline_s:g} s; "
+                "it was stopped. Retry later or send fewer articles.",
+            )
         except InputTooLargeError as error:
-            return _error(413, error.code, str(error), error.field)
+            return error_response(413, error.code, str(error), error.field)
         except InputError as error:
-            return _error(422, error.code, str(error), error.field)
+            return error_response(422, error.code, str(error), error.field)
         except (GenerationError, ModelError) as error:
-            return _error(503, "generation_failed", str(error), None)
-        if format == "markdown":
-            return PlainTextResponse(to_markdown(brief), media_type="text/markdown")
-        if format == "html":
-            return PlainTextResponse(to_html(brief), media_type="text/html")
-        return to_dict(brief)
+            log.error("generation failed: %s", error)
+            return error_response(503, "generation_failed", f"the model failed on this request: {error}")
+        if renderings is None:  # the client went away; nobody reads this
+            return Response(status_code=499)
+        await asyncio.to_thread(cache.put, key, renderings)
+        return _rendered(renderings, fmt, "miss")
+
+    async def _run(
+        request: Request, summarizer: Summarizer, raw: list[dict[str, Any]], options: BriefOptions, deadline_s: float
+    ) -> dict[str, Any] | None:
+        """Run the brief in the worker; None when the client disconnected, TimeoutError past the deadline."""
+        admission: Admission = app.state.admission
+
+        def work(cancel) -> dict[str, Any]:
+            brief = summarizer.brief(raw, options, cancel=cancel)
+            return {"json": to_dict(brief), "markdown": to_markdown(brief), "html": to_html(brief)}
+
+        task, cancel = admission.submit(work)
+        deadline = time.monotonic() + deadline_s
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=0.25)
+            if done:
+                try:
+                    return task.result()
+                except BriefCancelled:  # cancelled between our check and its finish
+                    return None
+            if await request.is_disconnected():
+                cancel.set()
+                return None
+            if time.monotonic() > deadline:
+                cancel.set()
+                raise TimeoutError
 
     return app
+
+
+def _negotiate(accept: str) -> str:
+    accept = accept.lower()
+    if "text/markdown" in accept:
+        return "markdown"
+    if "text/html" in accept:
+        return "html"
+    return "json"
+
+
+def _rendered(renderings: dict[str, Any], fmt: str, cache_state: str) -> Response:
+    headers = {"X-Cache": cache_state}
+    if fmt == "json":
+        return JSONResponse(renderings["json"], headers=headers)
+    return Response(renderings[fmt], media_type=MEDIA_TYPES[fmt], headers=headers)

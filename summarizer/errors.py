@@ -29,3 +29,7 @@ class ModelError(SummarizerError):
 
 class GenerationError(SummarizerError):
     """The generator failed while producing text for a request."""
+
+
+class BriefCancelled(SummarizerError):
+    """The caller cancelled a brief (deadline passed or client gone) before it finished."""

@@ -6,6 +6,7 @@ with the verifier's objections, else the group's best source sentence) → Brief
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from summarizer.cite import cite
 from summarizer.clean import clean
 from summarizer.dedup import dedup
 from summarizer.embed import Embedder
-from summarizer.errors import InputError
+from summarizer.errors import BriefCancelled, InputError
 from summarizer.fuse import fuse
 from summarizer.generate import Generator
 from summarizer.ingest import Limits, ingest
@@ -61,8 +62,16 @@ class Summarizer:
         raw_articles: Sequence[Mapping[str, Any]],
         options: BriefOptions = BriefOptions(),
         progress: Progress = lambda _: None,
+        cancel: threading.Event | None = None,
     ) -> Brief:
+        """The brief of ``raw_articles``. Setting ``cancel`` stops the work at the next sentence
+        boundary with ``BriefCancelled`` (the HTTP layer does so on a deadline or a disconnect)."""
         options = options.validated()
+
+        def check_cancelled() -> None:
+            if cancel is not None and cancel.is_set():
+                raise BriefCancelled("the brief was cancelled before it was finished.")
+
         timings: dict[str, float] = {}
         usage = {"llm_calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
 
@@ -87,6 +96,7 @@ class Summarizer:
                 cleaned = Cleaned(sentences, ())
         kept = cleaned.kept
         progress(f"{len(articles)} article(s), {len(sentences)} sentences, {len(kept)} kept after cleaning")
+        check_cancelled()
         with stage("embed"):
             vectors = self.embedder.embed([s.text for s in kept])
         with stage("dedup"):
@@ -105,6 +115,7 @@ class Summarizer:
         out: list[BriefSentence] = []
         words = 0
         for number, item in enumerate(chosen.items, 1):
+            check_cancelled()
             progress(f"sentence {number}/{len(chosen.items)}")
             sentence = self._write(item, kept, vectors, stage, usage)
             length = len(sentence.text.split())

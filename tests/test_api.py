@@ -1,62 +1,284 @@
-"""The HTTP API through the real app (FastAPI TestClient runs the lifespan)."""
+"""The HTTP API: every status code through the real app (TestClient runs the lifespan), then a
+real uvicorn on a loopback port for the seeds, a client that disconnects, and schemathesis.
 
+Models: MiniLM and SmolLM2 (real weights, fast). Each app gets its own ``SUMMARIZER_HOME``
+so the result cache starts empty.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from summarizer.api import create_app
+from summarizer.config import ServiceSettings
+from summarizer.errors import GenerationError
 from summarizer.pipeline import Summarizer
 
+SHORT = {"id": "a", "text": "The council approved the budget on Monday. Three new schools will be built by 2027."}
 
-@pytest.fixture(scope="module")
-def client(embedder, smollm):
-    app = create_app(lambda: Summarizer(embedder, smollm))
-    with TestClient(app) as client:
+
+@pytest.fixture()
+def app_factory(embedder, smollm, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+
+    def make(settings: ServiceSettings = ServiceSettings(), generator=None):
+        return create_app(lambda: Summarizer(embedder, generator or smollm), settings)
+
+    return make
+
+
+@pytest.fixture()
+def client(app_factory):
+    with TestClient(app_factory()) as client:
         yield client
+
+
+def wait_until(condition, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
 
 
 def test_health_ready_and_models(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ready"}
-    names = [m["name"] for m in client.get("/v1/models").json()["models"]]
-    assert "qwen2.5-coder-1.5b" in names
+    data = client.get("/v1/models").json()
+    assert data["served"] == "smollm2-135m" and "qwen2.5-coder-1.5b" in [m["name"] for m in data["models"]]
 
 
-def test_brief_json_markdown_html(client, seeds):
+def test_brief_formats_and_the_result_cache(client, seeds):
     body = {"articles": seeds, "options": {"max_sentences": 2}}
-    response = client.post("/v1/briefs", json=body)
-    assert response.status_code == 200, response.text
-    data = response.json()
+    first = client.post("/v1/briefs", json=body)
+    assert first.status_code == 200, first.text
+    assert first.headers["x-cache"] == "miss"
+    data = first.json()
     assert data["sentences"] and all(s["citations"] for s in data["sentences"])
+    again = client.post("/v1/briefs", json=body)
+    assert again.headers["x-cache"] == "hit" and again.json() == data
     markdown = client.post("/v1/briefs?format=markdown", json=body)
     assert markdown.headers["content-type"].startswith("text/markdown") and "[^1]:" in markdown.text
-    html = client.post("/v1/briefs?format=html", json=body)
+    assert markdown.headers["x-cache"] == "hit"
+    html = client.post("/v1/briefs", json=body, headers={"Accept": "text/html"})
     assert html.headers["content-type"].startswith("text/html") and "summarizer-brief" in html.text
+    by_accept = client.post("/v1/briefs", json=body, headers={"Accept": "text/markdown"})
+    assert by_accept.text == markdown.text
+
+
+def test_the_cache_survives_a_restart_and_a_broken_file_is_ignored(app_factory, tmp_path):
+    body = {"articles": [SHORT], "options": {"max_sentences": 1}}
+    with TestClient(app_factory()) as client:
+        assert client.post("/v1/briefs", json=body).headers["x-cache"] == "miss"
+    with TestClient(app_factory()) as client:
+        assert client.post("/v1/briefs", json=body).headers["x-cache"] == "hit"
+    (tmp_path / "cache.sqlite").write_bytes(b"this is not a database" * 100)
+    with TestClient(app_factory()) as client:
+        response = client.post("/v1/briefs", json=body)
+        assert response.status_code == 200 and response.headers["x-cache"] == "miss"
+        assert client.app.state.cache.enabled is False
 
 
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
         ({"articles": []}, 422, "articles"),
-        ({"articles": [{"id": "a"}]}, 422, "articles.0.text"),
-        ({"articles": [{"id": "a", "text": "x" * 10}], "options": {"max_sentences": 0}}, 422, "options.max_sentences"),
-        (
-            {"articles": [{"id": "a", "text": "Some fact here."}, {"id": "a", "text": "Other fact."}]},
-            422,
-            "articles[1].id",
-        ),
+        ({"articles": [{"id": "a"}]}, 422, "articles[0].text"),
+        ({"articles": [{"id": "a", "text": 5}]}, 422, "articles[0].text"),
+        ({"articles": [SHORT], "options": {"max_sentences": 0}}, 422, "options.max_sentences"),
+        ({"articles": [SHORT], "options": {"max_words": 9000}}, 422, "options.max_words"),
+        ({"articles": [SHORT], "extra": 1}, 422, "extra"),
+        ({"articles": [SHORT, SHORT]}, 422, "articles[1].id"),
+        ({"articles": [{"id": "a", "text": "   "}]}, 422, "articles[0].text"),
         ({"articles": [{"id": str(i), "text": "A fact."} for i in range(21)]}, 413, "articles"),
         ({"articles": [{"id": "a", "text": "Word " * 20_000}]}, 413, "articles[0].text"),
-        ({"articles": [{"id": "a", "text": "A fact."}], "options": {"model": "gpt-17"}}, 422, "options.model"),
+        ({"articles": [SHORT], "options": {"model": "gpt-17"}}, 422, "options.model"),
     ],
 )
 def test_errors_are_json_naming_the_field(client, body, status, field):
     response = client.post("/v1/briefs", json=body)
     assert response.status_code == status, response.text
     error = response.json()["error"]
-    assert error["field"] == field and error["message"] and error["code"]
+    assert error["field"] == field and len(error["message"]) > 10 and error["code"]
 
 
-def test_malformed_json_is_a_client_error(client):
-    response = client.post("/v1/briefs", content=b"{nope", headers={"content-type": "application/json"})
-    assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_json"
+def test_bad_bodies_format_and_routes(app_factory):
+    with TestClient(app_factory(ServiceSettings(max_body_bytes=10_000))) as client:
+        invalid = client.post("/v1/briefs", content=b"{nope", headers={"content-type": "application/json"})
+        assert invalid.status_code == 422 and invalid.json()["error"]["code"] == "invalid_json"
+        plain = client.post("/v1/briefs", content=b"hello", headers={"content-type": "text/plain"})
+        assert plain.status_code == 415 and plain.json()["error"]["field"] == "content-type"
+        assert client.post("/v1/briefs", data={"a": "b"}).status_code == 415
+        big = client.post("/v1/briefs", json={"articles": [{"text": "x" * 20_000}]})
+        assert big.status_code == 413 and big.json()["error"]["field"] == "body"
+
+        def chunks():
+            yield b'{"articles": [{"text": "'
+            for _ in range(30):
+                yield b"x" * 1000
+            yield b'"}]}'
+
+        chunked = client.post("/v1/briefs", content=chunks(), headers={"content-type": "application/json"})
+        assert chunked.status_code == 413
+        assert client.post("/v1/briefs?format=pdf", json={"articles": [SHORT]}).status_code == 422
+        assert client.get("/nope").json()["error"]["code"] == "not_found"
+        assert client.get("/v1/briefs").status_code == 405
+
+
+def test_api_keys(app_factory):
+    with TestClient(app_factory(ServiceSettings(api_keys=frozenset({"s3cret"})))) as client:
+        missing = client.post("/v1/briefs", json={"articles": [SHORT]})
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+        assert client.get("/v1/models", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert client.get("/v1/models", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert client.get("/healthz").status_code == 200
+
+
+def test_a_full_queue_answers_429_with_retry_after(app_factory, seeds):
+    with TestClient(app_factory(ServiceSettings(queue_size=0))) as client:
+        admission = client.app.state.admission
+        results = {}
+        worker = threading.Thread(
+            target=lambda: results.setdefault(
+                "first", client.post("/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 3}})
+            )
+        )
+        worker.start()
+        wait_until(lambda: admission.inside == 1)
+        busy = client.post("/v1/briefs", json={"articles": [SHORT]})
+        worker.join()
+        assert busy.status_code == 429
+        assert int(busy.headers["retry-after"]) >= 1 and busy.json()["error"]["code"] == "busy"
+        assert results["first"].status_code == 200
+        assert client.post("/v1/briefs", json={"articles": [SHORT]}).status_code == 200
+
+
+def test_past_the_deadline_504_and_the_slot_is_freed(app_factory, seeds):
+    with TestClient(app_factory(ServiceSettings(deadline_s=0.3, queue_size=0))) as client:
+        late = client.post("/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 5}})
+        assert late.status_code == 504 and late.json()["error"]["code"] == "deadline"
+        wait_until(lambda: client.app.state.admission.inside == 0)
+
+
+class FailingOnce:
+    """Fault injection: the real SmolLM2, except that its first call fails as llama.cpp can
+    (out of memory, a broken slot); llama.cpp cannot be made to fail on demand."""
+
+    def __init__(self, generator) -> None:
+        self._generator = generator
+        self.name = generator.name
+        self.failed = False
+
+    def warm_up(self) -> None:
+        self._generator.warm_up()
+
+    def generate(self, messages, *, max_tokens):
+        if not self.failed:
+            self.failed = True
+            raise GenerationError("llama.cpp failed: simulated decode error")
+        return self._generator.generate(messages, max_tokens=max_tokens)
+
+
+def test_a_generation_failure_is_503_and_the_next_request_succeeds(app_factory, smollm):
+    with TestClient(app_factory(generator=FailingOnce(smollm))) as client:
+        response = client.post("/v1/briefs", json={"articles": [SHORT]})
+        assert response.status_code == 503 and response.json()["error"]["code"] == "generation_failed"
+        retry = client.post("/v1/briefs", json={"articles": [SHORT]})
+        assert retry.status_code == 200 and retry.headers["x-cache"] == "miss"
+
+
+def test_openapi_documents_the_seeds_example_and_errors(client):
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/v1/briefs"]["post"]
+    example = operation["requestBody"]["content"]["application/json"]["examples"]["seeds"]["value"]
+    assert len(example["articles"]) == 2 and "1,000" in example["articles"][1]["text"]
+    assert {"401", "413", "415", "422", "429", "503", "504"} <= set(operation["responses"])
+    assert client.get("/docs").status_code == 200
+
+
+# --- real uvicorn on a loopback port ------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture()
+def served(app_factory):
+    """The app under real uvicorn in a thread of this process (so the test can see its state)."""
+    app = app_factory()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started)
+    yield f"http://127.0.0.1:{server.config.port}", app
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+def test_uvicorn_serves_the_seeds(served, seeds):
+    base, _ = served
+    response = httpx.post(f"{base}/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 2}}, timeout=120)
+    assert response.status_code == 200
+    assert all(s["citations"] for s in response.json()["sentences"])
+
+
+def test_a_client_that_disconnects_frees_its_slot(served, seeds):
+    base, app = served
+    port = int(base.rsplit(":", 1)[1])
+    body = json.dumps({"articles": seeds, "options": {"max_sentences": 5, "max_words": 200}}).encode()
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(
+            b"POST /v1/briefs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+        wait_until(lambda: app.state.admission.inside == 1)
+    started = time.monotonic()
+    wait_until(lambda: app.state.admission.inside == 0)
+    # stopped at the next sentence boundary (a SmolLM2 sentence takes ~1 s), not after all five
+    assert time.monotonic() - started < 10
+    follow_up = httpx.post(
+        f"{base}/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 5, "max_words": 200}}, timeout=120
+    )
+    assert follow_up.headers["x-cache"] == "miss", "a cancelled brief must not be cached"
+
+
+def test_schemathesis_finds_no_server_error(served, tmp_path):
+    base, _ = served
+    executable = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+    assert executable, "schemathesis is a dev dependency: make test installs it"
+    result = subprocess.run(
+        [
+            executable,
+            "run",
+            f"{base}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            "25",
+            "--workers",
+            "1",
+            "--request-timeout",
+            "120",
+            "--seed",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
