@@ -297,10 +297,11 @@ def create_app(
             raw, {"max_sentences": options.max_sentences, "max_words": options.max_words}, summarizer.generator.name
         )
         cache: BriefCache = app.state.cache
-        cached = await asyncio.to_thread(cache.get, key)
-        if cached is not None:
-            return _rendered(cached, fmt, "hit")
         try:
+            summarizer.check(raw, options)  # bad input is refused before it can wait in the queue
+            cached = await asyncio.to_thread(cache.get, key)
+            if cached is not None:
+                return _rendered(cached, fmt, "hit")
             renderings = await _run(request, summarizer, raw, options, settings.deadline_s)
         except QueueFull as full:
             return error_response(

@@ -75,15 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _brief(args: argparse.Namespace, progress) -> int:
     from summarizer.files import read_articles
-    from summarizer.ingest import ingest
-
-    raw = read_articles(args.paths)
-    ingest(raw)  # fail on bad input before spending ~10 s loading models
     from summarizer.pipeline import BriefOptions
     from summarizer.render import render
 
-    options = BriefOptions(args.max_sentences, args.max_words).validated()
-    summarizer = _summarizer(args.model, progress)
+    raw = read_articles(args.paths)
+    options = BriefOptions(args.max_sentences, args.max_words)
+    summarizer = _summarizer(args.model)
+    summarizer.check(raw, options)  # bad input fails before ~10 s of model loading
+    progress(f"loading models (embedder {summarizer.embedder.name}, generator {summarizer.generator.name})")
+    summarizer.warm_up()
     brief = summarizer.brief(raw, options, progress)
     sys.stdout.write(render(brief, args.format))
     timings = ", ".join(f"{k} {v / 1000:.1f}s" for k, v in brief.timings_ms.items())
@@ -91,16 +91,13 @@ def _brief(args: argparse.Namespace, progress) -> int:
     return 0
 
 
-def _summarizer(model: str | None, progress):
+def _summarizer(model: str | None):
+    """Models resolved, not yet loaded (loading is ``warm_up``)."""
     from summarizer.embed import MiniLMEmbedder
     from summarizer.models import load_generator
     from summarizer.pipeline import Summarizer
 
-    generator = load_generator(model)
-    progress(f"loading models (embedder all-MiniLM-L6-v2, generator {generator.name})")
-    summarizer = Summarizer(MiniLMEmbedder(), generator)
-    summarizer.warm_up()
-    return summarizer
+    return Summarizer(MiniLMEmbedder(), load_generator(model))
 
 
 def _models(args: argparse.Namespace, progress) -> int:

@@ -57,6 +57,12 @@ class Summarizer:
         self.embedder.warm_up()
         self.generator.warm_up()
 
+    def check(self, raw_articles: Sequence[Mapping[str, Any]], options: BriefOptions) -> None:
+        """Raise ``InputError`` for input ``brief`` would refuse, without touching a model:
+        callers check before queueing or loading (milliseconds, vs. seconds for a brief)."""
+        options.validated()
+        ingest(raw_articles, self.limits)
+
     def brief(
         self,
         raw_articles: Sequence[Mapping[str, Any]],

@@ -157,6 +157,9 @@ def test_a_full_queue_answers_429_with_retry_after(app_factory, seeds):
         worker.start()
         wait_until(lambda: admission.inside == 1)
         busy = client.post("/v1/briefs", json={"articles": [SHORT]})
+        # bad input is answered at once, never queued behind the running brief
+        too_many = client.post("/v1/briefs", json={"articles": [SHORT | {"id": str(i)} for i in range(21)]})
+        assert too_many.status_code == 413
         worker.join()
         assert busy.status_code == 429
         assert int(busy.headers["retry-after"]) >= 1 and busy.json()["error"]["code"] == "busy"

@@ -85,3 +85,14 @@ def test_default_model_on_the_seeds(embedder, qwen, seeds):
     assert any(len({c.article_id for c in s.citations}) == 2 for s in brief.sentences), "no fact cites both outlets"
     again = summarizer.brief(seeds)
     assert [(s.text, s.citations) for s in again.sentences] == [(s.text, s.citations) for s in brief.sentences]
+
+
+def test_check_refuses_bad_input_without_running_the_models(embedder, smollm):
+    summarizer = Summarizer(embedder, smollm)
+    summarizer.check([{"text": "A fine article with one fact."}], BriefOptions())
+    with pytest.raises(InputError) as caught:
+        summarizer.check([], BriefOptions())
+    assert caught.value.field == "articles"
+    with pytest.raises(InputError) as caught:
+        summarizer.check([{"text": "A fine article."}], BriefOptions(max_words=1))
+    assert caught.value.field == "options.max_words"
