@@ -6,7 +6,7 @@ MODEL ?= qwen2.5-coder-1.5b
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-fast lint serve setup setup-dev models clean
+.PHONY: run test test-fast lint serve setup setup-dev models bench-smoke bench-quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml summarizer/models.lock
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -42,8 +46,15 @@ test-fast: setup-dev
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: setup-dev
-	$(BIN)/ruff check summarizer tests
+	$(BIN)/ruff check summarizer tests bench
 	$(BIN)/hadolint Dockerfile
+
+# The quality benchmark reads ../shared/eval in place (see bench/quality.py and docs/benchmarks.md).
+bench-smoke: models $(VENV)/.installed-bench
+	$(BIN)/python bench/quality.py --limit 1 --out bench/results/smoke
+
+bench-quality: models $(VENV)/.installed-bench
+	$(BIN)/python bench/quality.py --judge --out bench/results/quality
 
 serve: models
 	$(BIN)/uvicorn --factory summarizer.api:create_app --host 127.0.0.1 --port 8000
