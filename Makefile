@@ -37,7 +37,13 @@ models: setup
 run: models
 	$(BIN)/summarizer brief seeds/ --format markdown
 
-test: setup-dev
+# Debian's Chromium for the editor page tests (Playwright drives it; its own browser
+# download cannot work offline). Needs root, as on these machines.
+/usr/bin/chromium:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: setup-dev /usr/bin/chromium
 	$(BIN)/summarizer models pull smollm2-135m --quiet
 	$(BIN)/summarizer models pull qwen2.5-coder-1.5b --quiet
 	$(BIN)/python -m pytest

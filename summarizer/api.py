@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -232,6 +233,18 @@ def create_app(
             504: "the brief was not finished before the deadline",
         }.items()
     }
+
+    static = Path(__file__).with_name("static")
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def editor() -> FileResponse:
+        """The brief editor page (static; it calls the API below)."""
+        return FileResponse(static / "index.html", media_type="text/html")
+
+    @app.get("/v1/examples/seeds", summary="the seed articles, as a request example")
+    async def seeds_example() -> dict[str, Any]:
+        return example
 
     @app.get("/healthz", summary="the process is alive")
     async def healthz() -> dict[str, str]:

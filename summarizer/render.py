@@ -58,7 +58,15 @@ def to_dict(brief: Brief) -> dict[str, Any]:
             ],
         },
         "sources": [
-            {"id": a.id, "title": a.title, "url": a.url, "source": a.source, "published": a.published}
+            {
+                "id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "source": a.source,
+                "published": a.published,
+                # the text as the brief saw it (HTML stripped, whitespace folded): citation spans index it
+                "text": a.text,
+            }
             for a in brief.articles
         ],
         "model": brief.model,

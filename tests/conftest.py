@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
 
+from summarizer.api import create_app
+from summarizer.config import ServiceSettings
 from summarizer.files import read_articles
+from summarizer.pipeline import Summarizer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -67,3 +73,42 @@ def small_summarizer(embedder, smollm):
     from summarizer.pipeline import Summarizer
 
     return Summarizer(embedder, smollm)
+
+
+# --- the HTTP service, for the API and editor tests ----------------------------------------
+
+
+@pytest.fixture()
+def app_factory(embedder, smollm, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+
+    def make(settings: ServiceSettings = ServiceSettings(), generator=None):
+        return create_app(lambda: Summarizer(embedder, generator or smollm), settings)
+
+    return make
+
+
+def wait_until(condition, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture()
+def served(app_factory):
+    """The app under real uvicorn in a thread of this process (so the test can see its state)."""
+    app = app_factory()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started)
+    yield f"http://127.0.0.1:{server.config.port}", app
+    server.should_exit = True
+    thread.join(timeout=30)

@@ -18,25 +18,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from conftest import wait_until
 from fastapi.testclient import TestClient
 
-from summarizer.api import create_app
 from summarizer.config import ServiceSettings
 from summarizer.errors import GenerationError
-from summarizer.pipeline import Summarizer
-
-SHORT = {"id": "a", "text": "The council approved the budget on Monday. Three new schools will be built by 2027."}
-
-
-@pytest.fixture()
-def app_factory(embedder, smollm, tmp_path, monkeypatch):
-    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
-
-    def make(settings: ServiceSettings = ServiceSettings(), generator=None):
-        return create_app(lambda: Summarizer(embedder, generator or smollm), settings)
-
-    return make
 
 
 @pytest.fixture()
@@ -45,11 +31,7 @@ def client(app_factory):
         yield client
 
 
-def wait_until(condition, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
+SHORT = {"id": "a", "text": "The council approved the budget on Monday. Three new schools will be built by 2027."}
 
 
 def test_health_ready_and_models(client):
@@ -210,26 +192,7 @@ def test_openapi_documents_the_seeds_example_and_errors(client):
     assert client.get("/docs").status_code == 200
 
 
-# --- real uvicorn on a loopback port ------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture()
-def served(app_factory):
-    """The app under real uvicorn in a thread of this process (so the test can see its state)."""
-    app = app_factory()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started)
-    yield f"http://127.0.0.1:{server.config.port}", app
-    server.should_exit = True
-    thread.join(timeout=30)
+# --- real uvicorn on a loopback port (the `served` fixture in conftest) --------------------
 
 
 def test_uvicorn_serves_the_seeds(served, seeds):
