@@ -32,8 +32,12 @@ def page(served):
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(120_000)
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
         page.goto(base + "/")
         yield page
+        offsite = [url for url in requested if not url.startswith(base)]
+        assert not offsite, f"the page must work offline, but it fetched {offsite}"
         browser.close()
 
 

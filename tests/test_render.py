@@ -60,4 +60,6 @@ def test_json_carries_citations_dedup_sources_and_timings(brief):
     assert data["sentences"][1]["extractive"] is True
     assert len(data["dedup"]["groups"]) == 1  # singletons are not "merged"
     assert [s["id"] for s in data["sources"]] == ["a", "b"]
+    source = data["sources"][0]
+    assert source["text"][first["citations"][0]["start"] : first["citations"][0]["end"]] == "First fact"
     assert data["timings"] == {"total": 12.3}
