@@ -22,6 +22,13 @@ MMR_LAMBDA = 0.7
 # A group whose centroid is this close to a chosen one repeats it (the seeds' two
 # prisoner-swap groups score 0.78): never chosen.
 REDUNDANT_COSINE = 0.75
+# How much more a fact at the very top of an article counts than one at its end. Measured
+# on 6 dev28 clusters at 250 words: 1.5 instead of 0.5 lowered ROUGE-2 from 17.8 to 17.0.
+LEAD_WEIGHT = 0.5
+# Fused sentences come out shorter than their sources' median, so planning by the median
+# left the budget unused: on 6 dev28 clusters at 250 words, ratio 1.0 gave 180 words and
+# ROUGE-2 16.0; 0.75 gave 197 words and ROUGE-2 17.8 (median brief 44.6 → 54.1 s).
+FUSED_LENGTH_RATIO = 0.75
 # The prompt carries at most this many members: the most central ones.
 MAX_EVIDENCE = 4
 
@@ -41,7 +48,7 @@ def plan(
     centrality = (centroids @ embeddings.T).mean(1)
     outlets = np.array([len(g.article_ids) for g in groups], dtype=float)
     earliest = np.array([min(s.position for s in g.members) for g in groups])
-    score = np.clip(centrality, 1e-6, None) * (1 + 0.5 * (outlets - 1)) * (1.5 - 0.5 * earliest)
+    score = np.clip(centrality, 1e-6, None) * (1 + 0.5 * (outlets - 1)) * (1 + LEAD_WEIGHT * (1 - earliest))
     relevance = score / score.max()
 
     chosen: list[int] = []
@@ -82,10 +89,10 @@ def plan(
 
 
 def _estimated_words(group: Group) -> int:
-    # A fused sentence is about as long as the group's median member, capped: the fuse
-    # prompt asks for one sentence of at most 35 words.
+    # The group's median member, capped at the fuse prompt's 35 words, times the measured
+    # shrink of fusion.
     lengths = sorted(len(s.text.split()) for s in group.members)
-    return min(lengths[len(lengths) // 2], 35)
+    return max(1, round(min(lengths[len(lengths) // 2], 35) * FUSED_LENGTH_RATIO))
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

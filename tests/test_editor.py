@@ -16,8 +16,15 @@ CHROMIUM = os.environ.get("SUMMARIZER_CHROMIUM") or shutil.which("chromium") or 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 # The flags this machine needs: no sandbox as root, and no background calls to Google's
 # services, which the closed network refuses (env skill, "Testing as a person would").
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture()

@@ -4,6 +4,7 @@ import pytest
 from summarizer.clean import clean
 from summarizer.dedup import dedup
 from summarizer.ingest import ingest
+from summarizer.plan import FUSED_LENGTH_RATIO as ratio
 from summarizer.plan import plan
 from summarizer.segment import segment
 
@@ -21,7 +22,8 @@ def test_budget_is_respected(seeds_groups, max_sentences, max_words):
     result = plan(groups, vectors, max_sentences=max_sentences, max_words=max_words)
     assert 1 <= len(result.items) <= max_sentences
     estimated = sum(
-        min(sorted(len(s.text.split()) for s in i.group.members)[len(i.group.members) // 2], 35) for i in result.items
+        round(min(sorted(len(s.text.split()) for s in i.group.members)[len(i.group.members) // 2], 35) * ratio)
+        for i in result.items
     )
     assert estimated <= max_words
 
