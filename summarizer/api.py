@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -19,7 +21,7 @@ from typing import Any, Literal
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -32,7 +34,8 @@ from summarizer.config import ServiceSettings, home
 from summarizer.errors import BriefCancelled, GenerationError, InputError, InputTooLargeError, ModelError
 from summarizer.files import read_articles
 from summarizer.pipeline import BriefOptions, Summarizer
-from summarizer.render import to_dict, to_html, to_markdown
+from summarizer.render import brief_event, renderings, sentence_dict, sentence_event
+from summarizer.types import BriefSentence
 
 log = logging.getLogger("summarizer.api")
 
@@ -281,8 +284,9 @@ def create_app(
         dependencies=[Depends(authorize)],
         responses={
             200: {
-                "content": {"text/markdown": {}, "text/html": {}},
-                "description": "the brief: JSON (default), or Markdown / HTML by `format` or `Accept`",
+                "content": {"text/markdown": {}, "text/html": {}, "text/event-stream": {}},
+                "description": "the brief: JSON (default), or Markdown / HTML by `format` or `Accept`; "
+                "with `stream=true`, server-sent events",
             },
             **errors,
         },
@@ -292,6 +296,11 @@ def create_app(
         body: BriefRequest = Body(openapi_examples={"seeds": {"summary": "the two seed articles", "value": example}}),
         output: Literal["json", "markdown", "html"] | None = Query(
             default=None, alias="format", description="overrides the Accept header"
+        ),
+        stream: bool = Query(
+            default=False,
+            description="server-sent events: a `sentence` event as soon as each sentence is verified, "
+            "then a `brief` event carrying the whole brief in `format` (or an `error` event)",
         ),
     ) -> Response:
         summarizer: Summarizer = app.state.summarizer
@@ -314,46 +323,57 @@ def create_app(
             summarizer.check(raw, options)  # bad input is refused before it can wait in the queue
             cached = await asyncio.to_thread(cache.get, key)
             if cached is not None:
+                if stream:
+                    return _event_stream(_replayed(cached, fmt), "hit")
                 return _rendered(cached, fmt, "hit")
-            renderings = await _run(request, summarizer, raw, options, settings.deadline_s)
-        except QueueFull as full:
-            return error_response(
-                429,
-                "busy",
-                f"{full}; at most {settings.queue_size} briefs wait at once.",
-                headers={"Retry-After": str(full.retry_after_s)},
-            )
-        except TimeoutError:
-            return error_response(
-                504,
-                "deadline",
-                f"the brief was not finished within {settings.deadline_s:g} s; "
-                "it was stopped. Retry later or send fewer articles.",
-            )
-        except InputTooLargeError as error:
-            return error_response(413, error.code, str(error), error.field)
-        except InputError as error:
-            return error_response(422, error.code, str(error), error.field)
-        except (GenerationError, ModelError) as error:
-            log.error("generation failed: %s", error)
-            return error_response(503, "generation_failed", f"the model failed on this request: {error}")
-        if renderings is None:  # the client went away; nobody reads this
+            if stream:
+                return _event_stream(_streamed(summarizer, raw, options, key, fmt), "miss")
+            task, cancel = _submit(summarizer, raw, options)
+            result = await _finished(request, task, cancel)
+        except (QueueFull, TimeoutError, InputError, GenerationError, ModelError) as error:
+            return error_response(*_failure(error))
+        if result is None:  # the client went away; nobody reads this
             return Response(status_code=499)
-        await asyncio.to_thread(cache.put, key, renderings)
-        return _rendered(renderings, fmt, "miss")
+        await asyncio.to_thread(cache.put, key, result)
+        return _rendered(result, fmt, "miss")
 
-    async def _run(
-        request: Request, summarizer: Summarizer, raw: list[dict[str, Any]], options: BriefOptions, deadline_s: float
-    ) -> dict[str, Any] | None:
-        """Run the brief in the worker; None when the client disconnected, TimeoutError past the deadline."""
+    def _failure(error: Exception) -> tuple[int, str, str, str | None, dict[str, str] | None]:
+        """(status, code, message, field, headers) of an error a brief can end in."""
+        if isinstance(error, QueueFull):
+            message = f"{error}; at most {settings.queue_size} briefs wait at once."
+            return 429, "busy", message, None, {"Retry-After": str(error.retry_after_s)}
+        if isinstance(error, TimeoutError):
+            message = (
+                f"the brief was not finished within {settings.deadline_s:g} s; "
+                "it was stopped. Retry later or send fewer articles."
+            )
+            return 504, "deadline", message, None, None
+        if isinstance(error, InputTooLargeError):
+            return 413, error.code, str(error), error.field, None
+        if isinstance(error, InputError):
+            return 422, error.code, str(error), error.field, None
+        log.error("generation failed: %s", error)
+        return 503, "generation_failed", f"the model failed on this request: {error}", None, None
+
+    def _submit(
+        summarizer: Summarizer,
+        raw: list[dict[str, Any]],
+        options: BriefOptions,
+        on_sentence: Callable[[int, BriefSentence], None] | None = None,
+    ) -> tuple[asyncio.Task[dict[str, Any]], threading.Event]:
+        """Queue the brief for the worker (``QueueFull`` at once when the queue is full)."""
         admission: Admission = app.state.admission
 
-        def work(cancel) -> dict[str, Any]:
-            brief = summarizer.brief(raw, options, cancel=cancel)
-            return {"json": to_dict(brief), "markdown": to_markdown(brief), "html": to_html(brief)}
+        def work(cancel: threading.Event) -> dict[str, Any]:
+            return renderings(summarizer.brief(raw, options, cancel=cancel, on_sentence=on_sentence))
 
-        task, cancel = admission.submit(work)
-        deadline = time.monotonic() + deadline_s
+        return admission.submit(work)
+
+    async def _finished(
+        request: Request, task: asyncio.Task[dict[str, Any]], cancel: threading.Event
+    ) -> dict[str, Any] | None:
+        """The brief's renderings; None when the client disconnected, TimeoutError past the deadline."""
+        deadline = time.monotonic() + settings.deadline_s
         while True:
             done, _ = await asyncio.wait({task}, timeout=0.25)
             if done:
@@ -368,6 +388,58 @@ def create_app(
                 cancel.set()
                 raise TimeoutError
 
+    def _streamed(
+        summarizer: Summarizer, raw: list[dict[str, Any]], options: BriefOptions, key: str, fmt: str
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Queue the brief now (so a full queue is a plain 429) and stream its events: each
+        sentence as the worker verifies it, then the whole brief, or an ``error`` event."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+        def on_sentence(number: int, sentence: BriefSentence) -> None:  # in the worker thread
+            loop.call_soon_threadsafe(ready.put_nowait, sentence_event(number, sentence_dict(sentence)))
+
+        task, cancel = _submit(summarizer, raw, options, on_sentence)
+
+        async def events() -> AsyncIterator[dict[str, Any]]:
+            deadline = time.monotonic() + settings.deadline_s
+            next_event: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(ready.get())
+            try:
+                while True:
+                    done, _ = await asyncio.wait({task, next_event}, timeout=0.25, return_when=asyncio.FIRST_COMPLETED)
+                    if next_event in done:
+                        yield next_event.result()
+                        next_event = asyncio.ensure_future(ready.get())
+                        continue
+                    if task in done:
+                        # the worker scheduled its sentence events before its result: drain them
+                        while not ready.empty():
+                            yield ready.get_nowait()
+                        try:
+                            result = task.result()
+                        except BriefCancelled:
+                            return
+                        except (GenerationError, ModelError, InputError) as error:
+                            yield _error_event(error)
+                            return
+                        await asyncio.to_thread(app.state.cache.put, key, result)
+                        yield brief_event(result, fmt)  # type: ignore[arg-type]
+                        return
+                    if time.monotonic() > deadline:
+                        cancel.set()
+                        yield _error_event(TimeoutError())
+                        return
+            finally:
+                next_event.cancel()
+                if not task.done():  # the client went away (Starlette cancels the stream)
+                    cancel.set()
+
+        return events()
+
+    def _error_event(error: Exception) -> dict[str, Any]:
+        status, code, message, field, _ = _failure(error)
+        return {"event": "error", "status": status, "error": {"code": code, "message": message, "field": field}}
+
     return app
 
 
@@ -380,8 +452,27 @@ def _negotiate(accept: str) -> str:
     return "json"
 
 
-def _rendered(renderings: dict[str, Any], fmt: str, cache_state: str) -> Response:
+def _rendered(result: dict[str, Any], fmt: str, cache_state: str) -> Response:
     headers = {"X-Cache": cache_state}
     if fmt == "json":
-        return JSONResponse(renderings["json"], headers=headers)
-    return Response(renderings[fmt], media_type=MEDIA_TYPES[fmt], headers=headers)
+        return JSONResponse(result["json"], headers=headers)
+    return Response(result[fmt], media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+async def _replayed(result: dict[str, Any], fmt: str) -> AsyncIterator[dict[str, Any]]:
+    """A cached brief as the events a fresh one would have streamed."""
+    for number, sentence in enumerate(result["json"]["sentences"], 1):
+        yield sentence_event(number, sentence)
+    yield brief_event(result, fmt)  # type: ignore[arg-type]
+
+
+def _event_stream(events: AsyncIterator[dict[str, Any]], cache_state: str) -> StreamingResponse:
+    """Server-sent events (https://html.spec.whatwg.org/multipage/server-sent-events.html):
+    one ``event:`` line named after the event, its JSON on one ``data:`` line."""
+
+    async def encoded() -> AsyncIterator[str]:
+        async for event in events:
+            yield f"event: {event['event']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+    headers = {"X-Cache": cache_state, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(encoded(), media_type="text/event-stream", headers=headers)

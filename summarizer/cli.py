@@ -1,12 +1,14 @@
 """Command line: ``summarizer brief PATH...`` and ``summarizer models list|pull|verify``.
 
 Exit codes: 0 success, 2 bad input or usage, 3 model missing/corrupt/failed.
-Progress goes to stderr (``--quiet`` silences it); the brief alone goes to stdout.
+Progress goes to stderr (``--quiet`` silences it); the brief alone goes to stdout, or with
+``--stream`` one JSON object per line: ``sentence`` events as sentences are ready, then ``brief``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -30,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="NAME_OR_PATH",
         help="a model name (see `summarizer models list`), a .gguf file, or a Hugging Face model folder",
+    )
+    brief.add_argument(
+        "--stream",
+        action="store_true",
+        help="JSON Lines on stdout: a `sentence` event as soon as each sentence is verified, "
+        "then a `brief` event with the whole brief in --format",
     )
     brief.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
@@ -76,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _brief(args: argparse.Namespace, progress) -> int:
     from summarizer.files import read_articles
     from summarizer.pipeline import BriefOptions
-    from summarizer.render import render
+    from summarizer.render import brief_event, render, renderings, sentence_dict, sentence_event
 
     raw = read_articles(args.paths)
     options = BriefOptions(args.max_sentences, args.max_words)
@@ -84,8 +92,19 @@ def _brief(args: argparse.Namespace, progress) -> int:
     summarizer.check(raw, options)  # bad input fails before ~10 s of model loading
     progress(f"loading models (embedder {summarizer.embedder.name}, generator {summarizer.generator.name})")
     summarizer.warm_up()
-    brief = summarizer.brief(raw, options, progress)
-    sys.stdout.write(render(brief, args.format))
+    if args.stream:
+
+        def emit(event: dict) -> None:
+            sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+
+        brief = summarizer.brief(
+            raw, options, progress, on_sentence=lambda number, s: emit(sentence_event(number, sentence_dict(s)))
+        )
+        emit(brief_event(renderings(brief), args.format))
+    else:
+        brief = summarizer.brief(raw, options, progress)
+        sys.stdout.write(render(brief, args.format))
     timings = ", ".join(f"{k} {v / 1000:.1f}s" for k, v in brief.timings_ms.items())
     progress(f"done: {len(brief.sentences)} sentences; {timings}")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from summarizer.generate import Generator, Message
 from summarizer.types import Generation
@@ -46,7 +47,7 @@ def fuse(evidence: Sequence[str], generator: Generator, *, objections: Sequence[
         {"role": "user", "content": instruction + body},
     ]
     generation = generator.generate(messages, max_tokens=MAX_TOKENS)
-    return Generation(tidy(generation.text), generation.prompt_tokens, generation.completion_tokens)
+    return replace(generation, text=tidy(generation.text))
 
 
 def _one_line(text: str) -> str:

@@ -105,11 +105,13 @@ class LlamaCppGenerator:
             raise GenerationError(f"llama.cpp failed: {error}") from error
         if not isinstance(response, dict) or "choices" not in response:
             raise GenerationError(f"llama.cpp returned an error: {str(response)[:300]}")
-        usage = response.get("usage", {})
+        usage, timings = response.get("usage", {}), response.get("timings", {})
         return Generation(
             text=response["choices"][0]["message"].get("content") or "",
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
             completion_tokens=int(usage.get("completion_tokens", 0)),
+            prompt_ms=float(timings.get("prompt_ms", 0.0)),
+            decode_ms=float(timings.get("predicted_ms", 0.0)),
         )
 
 

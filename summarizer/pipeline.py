@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -69,9 +69,12 @@ class Summarizer:
         options: BriefOptions = BriefOptions(),
         progress: Progress = lambda _: None,
         cancel: threading.Event | None = None,
+        on_sentence: Callable[[int, BriefSentence], None] | None = None,
     ) -> Brief:
         """The brief of ``raw_articles``. Setting ``cancel`` stops the work at the next sentence
-        boundary with ``BriefCancelled`` (the HTTP layer does so on a deadline or a disconnect)."""
+        boundary with ``BriefCancelled`` (the HTTP layer does so on a deadline or a disconnect).
+        ``on_sentence(number, sentence)`` is called as soon as each sentence of the final brief is
+        written, cited and verified (streaming); the sentences it receives are exactly the brief's."""
         options = options.validated()
 
         def check_cancelled() -> None:
@@ -79,7 +82,13 @@ class Summarizer:
                 raise BriefCancelled("the brief was cancelled before it was finished.")
 
         timings: dict[str, float] = {}
-        usage = {"llm_calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
+        usage: dict[str, float] = {
+            "llm_calls": 0,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "prompt_ms": 0.0,
+            "decode_ms": 0.0,
+        }
 
         @contextmanager
         def stage(name: str) -> Iterator[None]:
@@ -131,6 +140,10 @@ class Summarizer:
                 continue
             out.append(sentence)
             words += length
+            if len(out) == 1:
+                timings["first_sentence"] = (time.perf_counter() - started) * 1000
+            if on_sentence is not None:
+                on_sentence(len(out), sentence)
         timings["total"] = (time.perf_counter() - started) * 1000
         return Brief(
             sentences=tuple(out),
@@ -155,6 +168,8 @@ class Summarizer:
             usage["llm_calls"] += 1
             usage["prompt_tokens"] += generation.prompt_tokens
             usage["completion_tokens"] += generation.completion_tokens
+            usage["prompt_ms"] += generation.prompt_ms
+            usage["decode_ms"] += generation.decode_ms
             with stage("cite"):
                 citations = (
                     cite(generation.text, self.embedder.embed([generation.text])[0], evidence, evidence_vectors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any, Literal
 
-from summarizer.types import Brief, Citation
+from summarizer.types import Brief, BriefSentence, Citation
 
 Format = Literal["json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
@@ -18,14 +18,7 @@ FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
 def to_dict(brief: Brief) -> dict[str, Any]:
     """The JSON document (the CLI's ``--format json`` and the HTTP API's body)."""
     return {
-        "sentences": [
-            {
-                "text": s.text,
-                "citations": [_citation(c) for c in s.citations],
-                "extractive": s.extractive,
-            }
-            for s in brief.sentences
-        ],
+        "sentences": [sentence_dict(s) for s in brief.sentences],
         "dedup": {
             "groups": [
                 {
@@ -74,6 +67,32 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "timings": {stage: round(ms, 1) for stage, ms in brief.timings_ms.items()},
         "usage": dict(brief.usage),
     }
+
+
+def sentence_dict(sentence: BriefSentence) -> dict[str, Any]:
+    """One brief sentence as in ``to_dict``'s ``sentences`` (also a streamed sentence event)."""
+    return {
+        "text": sentence.text,
+        "citations": [_citation(c) for c in sentence.citations],
+        "extractive": sentence.extractive,
+    }
+
+
+def sentence_event(number: int, sentence: dict[str, Any]) -> dict[str, Any]:
+    """A streamed ``sentence`` event: the ``number``-th sentence of the brief, final as sent."""
+    return {"event": "sentence", "number": number, "sentence": sentence}
+
+
+def brief_event(renderings: dict[str, Any], fmt: Format) -> dict[str, Any]:
+    """The closing ``brief`` event of a stream: the JSON document, or the Markdown/HTML text."""
+    if fmt == "json":
+        return {"event": "brief", "format": fmt, "brief": renderings["json"]}
+    return {"event": "brief", "format": fmt, "text": renderings[fmt]}
+
+
+def renderings(brief: Brief) -> dict[str, Any]:
+    """Every format at once (what the service caches)."""
+    return {"json": to_dict(brief), "markdown": to_markdown(brief), "html": to_html(brief)}
 
 
 def _citation(c: Citation) -> dict[str, Any]:

@@ -113,11 +113,16 @@ class Plan:
 
 @dataclass(frozen=True)
 class Generation:
-    """What a generator returned: the text and what it cost."""
+    """What a generator returned: the text and what it cost. ``prompt_ms`` / ``decode_ms``
+    split the time between reading the prompt and writing the answer (0 when the backend
+    does not report them)."""
 
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # how long it took is not what it is: equal generations may differ in timings
+    prompt_ms: float = field(default=0.0, compare=False)
+    decode_ms: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -157,5 +162,7 @@ class Brief:
     dropped: tuple[Dropped, ...]
     model: str
     embedder: str
+    # per stage, plus "first_sentence" (when the first sentence was ready) and "total"
     timings_ms: dict[str, float]
-    usage: dict[str, int]
+    # llm_calls, prompt/completion tokens, prompt_ms/decode_ms (the LLM's own split of fuse)
+    usage: dict[str, float]

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -220,6 +221,70 @@ def test_a_client_that_disconnects_frees_its_slot(served, seeds):
         f"{base}/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 5, "max_words": 200}}, timeout=120
     )
     assert follow_up.headers["x-cache"] == "miss", "a cancelled brief must not be cached"
+
+
+def _events(lines) -> Iterator[dict]:
+    """Parse server-sent events as they arrive; each names its event and carries one JSON ``data`` line."""
+    name = None
+    for line in lines:
+        if line.startswith("event: "):
+            name = line.removeprefix("event: ")
+        elif line.startswith("data: "):
+            event = json.loads(line.removeprefix("data: "))
+            assert event["event"] == name
+            yield event
+
+
+def test_stream_sends_each_sentence_before_the_brief_is_finished(served, seeds):
+    base, app = served
+    body = {"articles": seeds, "options": {"max_sentences": 3}}
+    events, running_at_first_sentence = [], None
+    with httpx.stream("POST", f"{base}/v1/briefs?stream=true", json=body, timeout=120) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["x-cache"] == "miss"
+        for event in _events(response.iter_lines()):
+            if not events:
+                running_at_first_sentence = app.state.admission.inside
+            events.append(event)
+    *sentences, final = events
+    assert running_at_first_sentence == 1, "the first sentence must arrive while the brief is still being written"
+    assert len(sentences) >= 2 and all(e["event"] == "sentence" and e["sentence"]["citations"] for e in sentences)
+    assert final["event"] == "brief" and [e["sentence"] for e in sentences] == final["brief"]["sentences"]
+    # the streamed brief was cached: the plain request and a replayed stream give the same
+    plain = httpx.post(f"{base}/v1/briefs", json=body, timeout=120)
+    assert plain.headers["x-cache"] == "hit" and plain.json() == final["brief"]
+    with httpx.stream("POST", f"{base}/v1/briefs?stream=true&format=markdown", json=body, timeout=120) as replay:
+        replayed = list(_events(replay.iter_lines()))
+        assert replay.headers["x-cache"] == "hit"
+    assert replayed[:-1] == sentences and replayed[-1]["text"] == httpx.post(
+        f"{base}/v1/briefs?format=markdown", json=body, timeout=120
+    ).text
+
+
+def test_a_stream_closed_early_stops_the_brief(served, seeds):
+    base, app = served
+    body = {"articles": seeds, "options": {"max_sentences": 8, "max_words": 300}}
+    with httpx.stream("POST", f"{base}/v1/briefs?stream=true", json=body, timeout=120) as response:
+        first = next(_events(response.iter_lines()))
+        assert first["event"] == "sentence"
+    started = time.monotonic()
+    wait_until(lambda: app.state.admission.inside == 0)
+    assert time.monotonic() - started < 10  # the next sentence boundary, not the whole brief
+    again = httpx.post(f"{base}/v1/briefs", json=body, timeout=120)
+    assert again.headers["x-cache"] == "miss", "a cancelled brief must not be cached"
+
+
+def test_a_failure_mid_stream_is_an_error_event_and_bad_input_a_plain_4xx(app_factory, smollm):
+    with TestClient(app_factory(generator=FailingOnce(smollm))) as client:
+        with client.stream("POST", "/v1/briefs?stream=true", json={"articles": [SHORT]}) as response:
+            assert response.status_code == 200
+            events = list(_events(response.iter_lines()))
+        assert [e["event"] for e in events] == ["error"]
+        assert events[0]["status"] == 503 and events[0]["error"]["code"] == "generation_failed"
+        bad = client.post("/v1/briefs?stream=true", json={"articles": [{"text": ""}]})
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == "articles[0].text"
+        assert client.app.state.admission.inside == 0
 
 
 def test_schemathesis_finds_no_server_error(served, tmp_path):

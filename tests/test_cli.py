@@ -52,3 +52,20 @@ def test_bad_options_and_unknown_model(capsys):
     assert "max_sentences must be" in capsys.readouterr().err
     assert main(["brief", "seeds", "--model", "gpt-17"]) == 3
     assert "unknown model 'gpt-17'" in capsys.readouterr().err
+
+
+def test_stream_emits_each_sentence_then_the_whole_brief(capsys, smollm):
+    code = main(["brief", "seeds", "--stream", "--format", "markdown", "--model", "smollm2-135m", "--quiet"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    events = [json.loads(line) for line in out.splitlines()]
+    *sentences, final = events
+    assert sentences and all(e["event"] == "sentence" for e in sentences)
+    assert [e["number"] for e in sentences] == list(range(1, len(sentences) + 1))
+    assert all(e["sentence"]["citations"] for e in sentences)
+    assert final["event"] == "brief" and final["format"] == "markdown"
+    # the streamed sentences are the brief's, in order
+    body = final["text"].split("\n\n")[0]
+    position = 0
+    for event in sentences:
+        position = body.index(event["sentence"]["text"], position)

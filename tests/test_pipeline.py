@@ -1,5 +1,7 @@
 """The whole pipeline on real models: SmolLM2 for plumbing, the default 1.5B model (slow) for quality."""
 
+import time
+
 import pytest
 
 from summarizer.errors import InputError
@@ -29,6 +31,19 @@ def test_seeds_brief_is_cited_and_reports_its_work(small_summarizer, seeds):
     assert brief.usage["llm_calls"] >= len(brief.sentences)
     assert any(len(g.members) > 1 for g in brief.groups)
     assert {d.reason for d in brief.dropped} >= {"heading", "link"}
+
+
+def test_on_sentence_streams_exactly_the_briefs_sentences_in_order(small_summarizer, seeds):
+    streamed = []
+    brief = small_summarizer.brief(
+        seeds, BriefOptions(max_sentences=4), on_sentence=lambda n, s: streamed.append((n, s, time.perf_counter()))
+    )
+    finished = time.perf_counter()
+    assert [s for _, s, _ in streamed] == list(brief.sentences)
+    assert [n for n, _, _ in streamed] == list(range(1, len(brief.sentences) + 1))
+    assert streamed[0][2] < finished
+    assert 0 < brief.timings_ms["first_sentence"] <= brief.timings_ms["total"]
+    assert brief.usage["prompt_ms"] > 0 and brief.usage["decode_ms"] > 0
 
 
 def test_progress_is_reported(small_summarizer, seeds):
