@@ -257,9 +257,10 @@ def test_stream_sends_each_sentence_before_the_brief_is_finished(served, seeds):
     with httpx.stream("POST", f"{base}/v1/briefs?stream=true&format=markdown", json=body, timeout=120) as replay:
         replayed = list(_events(replay.iter_lines()))
         assert replay.headers["x-cache"] == "hit"
-    assert replayed[:-1] == sentences and replayed[-1]["text"] == httpx.post(
-        f"{base}/v1/briefs?format=markdown", json=body, timeout=120
-    ).text
+    assert (
+        replayed[:-1] == sentences
+        and replayed[-1]["text"] == httpx.post(f"{base}/v1/briefs?format=markdown", json=body, timeout=120).text
+    )
 
 
 def test_a_stream_closed_early_stops_the_brief(served, seeds):
