@@ -86,6 +86,7 @@ class Summarizer:
             "llm_calls": 0,
             "prompt_tokens": 0,
             "completion_tokens": 0,
+            "cached_tokens": 0,
             "prompt_ms": 0.0,
             "decode_ms": 0.0,
         }
@@ -168,6 +169,7 @@ class Summarizer:
             usage["llm_calls"] += 1
             usage["prompt_tokens"] += generation.prompt_tokens
             usage["completion_tokens"] += generation.completion_tokens
+            usage["cached_tokens"] += generation.cached_tokens
             usage["prompt_ms"] += generation.prompt_ms
             usage["decode_ms"] += generation.decode_ms
             with stage("cite"):

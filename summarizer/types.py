@@ -113,13 +113,15 @@ class Plan:
 
 @dataclass(frozen=True)
 class Generation:
-    """What a generator returned: the text and what it cost. ``prompt_ms`` / ``decode_ms``
-    split the time between reading the prompt and writing the answer (0 when the backend
-    does not report them)."""
+    """What a generator returned: the text and what it cost. ``prompt_tokens`` counts the whole
+    prompt, ``cached_tokens`` the part of it reused from the prompt cache; ``prompt_ms`` /
+    ``decode_ms`` split the time between reading the prompt and writing the answer (0 when the
+    backend does not report them)."""
 
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = field(default=0, compare=False)
     # how long it took is not what it is: equal generations may differ in timings
     prompt_ms: float = field(default=0.0, compare=False)
     decode_ms: float = field(default=0.0, compare=False)

@@ -1,0 +1,278 @@
+"""Latency benchmark: where a brief's time goes, side by side with what a user would otherwise do.
+
+Inputs: the seeds (2 articles) and a 5-article cluster (dev28's largest has 4 articles, so
+the first 5 articles of MultiLing's M000 by default; ``--cluster``/``--articles`` change it).
+Systems, each in its own process so that peak RSS is its own:
+
+- ``brief``: this project with the default model (service defaults: 5 sentences, 150 words);
+- ``brief-0.5b``: the same with Qwen2.5-Coder-0.5B;
+- ``stuff``: the default model given all articles in one prompt (cut to its context) and asked
+  for a brief of the same length, which is what a generic LLM pipeline does.
+
+Per system and input, ``--runs`` runs after one warm-up run: end-to-end median/min/max, stage
+medians, prompt/cached/generated tokens, prompt and decode tokens/s, time to first sentence
+(streamed; for stuff, the whole answer), ROUGE-2 against the cluster's references at the
+brief's length, and peak RSS. ``--schedule`` instead times the brief of the seeds under each
+decoding schedule (thread counts for prompt and decode, prompt cache on/off).
+
+    python bench/latency.py --runs 5 --out bench/results/latency
+    python bench/latency.py --schedule --runs 3 --out bench/results/schedule
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from quality import DATA, ROOT, STUFF_PROMPT, as_text, rouge  # bench/ is on sys.path when run as a script
+
+from summarizer.embed import MiniLMEmbedder
+from summarizer.files import read_articles
+from summarizer.generate import LlamaCppGenerator
+from summarizer.models import DEFAULT_MODEL, model_path
+from summarizer.pipeline import BriefOptions, Summarizer
+from summarizer.punkt_data import ensure_punkt_data
+
+SYSTEMS = {"brief": DEFAULT_MODEL, "brief-0.5b": "qwen2.5-coder-0.5b", "stuff": DEFAULT_MODEL}
+OPTIONS = BriefOptions()  # what the CLI and the API give by default
+NON_LLM_STAGES = ("ingest", "segment", "clean", "embed", "dedup", "plan", "cite", "verify")
+# (decode threads, prompt threads, prompt cache) tried by --schedule; 2 vCPUs here
+SCHEDULES = ((1, 2, True), (2, 2, True), (1, 1, True), (1, 2, False))
+
+
+def inputs(cluster_id: str, count: int) -> dict[str, dict[str, Any]]:
+    seeds = read_articles([ROOT / "seeds"])
+    for name in ("multinews_dev28.jsonl", "multiling2011_en3.jsonl"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["id"] == cluster_id:
+                documents = row["documents"][:count]
+                articles = [
+                    {"id": f"d{i}", "text": "\n".join(s.strip() for s in d["sentences"] if s.strip())}
+                    for i, d in enumerate(documents)
+                ]
+                references = row.get("references") or [row["reference"]]
+                return {
+                    "seeds": {"articles": seeds, "references": None},
+                    f"{cluster_id}[:{count}]": {"articles": articles, "references": references},
+                }
+    raise SystemExit(f"cluster {cluster_id!r} not found in {DATA}")
+
+
+def stuff(generator: LlamaCppGenerator, articles: list[dict[str, Any]], words: int, context_chars: int):
+    share = context_chars // max(len(articles), 1)
+    body = "\n\n".join(f"Article {i + 1}:\n{a['text'][:share]}" for i, a in enumerate(articles))
+    prompt = STUFF_PROMPT.replace("about 250 words", f"about {words} words") + body
+    return generator.generate([{"role": "user", "content": prompt}], max_tokens=2 * words + 100)
+
+
+def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, bool] | None = None) -> dict:
+    """All runs of one system (in this process): per input, the runs' measurements."""
+    ensure_punkt_data()
+    decode_threads, prompt_threads, cache = schedule or (1, 2, True)
+    generator = LlamaCppGenerator(
+        model_path(SYSTEMS[system]),
+        name=SYSTEMS[system],
+        decode_threads=decode_threads,
+        prompt_threads=prompt_threads,
+        cache_prompt=cache,
+    )
+    summarizer = Summarizer(MiniLMEmbedder(), generator)
+    started = time.perf_counter()
+    summarizer.warm_up()
+    out: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 2), "inputs": {}}
+    chosen = inputs(args.cluster, args.articles)
+    if schedule:
+        chosen = {"seeds": chosen["seeds"]}
+    for name, data in chosen.items():
+        runs = []
+        for run in range(args.runs + 1):  # run 0 warms caches and is not counted
+            print(f"{system} {name} run {run}/{args.runs}", file=sys.stderr, flush=True)
+            first: list[float] = []
+            t0 = time.perf_counter()
+            if system == "stuff":
+                generation = stuff(generator, data["articles"], OPTIONS.max_words, args.stuff_context_chars)
+                seconds = time.perf_counter() - t0
+                from nltk.tokenize import sent_tokenize
+
+                sentences = sent_tokenize(generation.text.replace("\n", " "))
+                entry = {
+                    "seconds": seconds,
+                    "first_sentence_s": seconds,  # an unstreamed answer arrives whole
+                    "stages_ms": {"fuse": seconds * 1000},
+                    "llm_calls": 1,
+                    "prompt_tokens": generation.prompt_tokens,
+                    "cached_tokens": generation.cached_tokens,
+                    "completion_tokens": generation.completion_tokens,
+                    "prompt_ms": generation.prompt_ms,
+                    "decode_ms": generation.decode_ms,
+                }
+            else:
+                brief = summarizer.brief(
+                    data["articles"],
+                    OPTIONS,
+                    on_sentence=lambda *_, first=first, t0=t0: first.append(time.perf_counter() - t0),
+                )
+                seconds = time.perf_counter() - t0
+                sentences = [s.text for s in brief.sentences]
+                entry = {
+                    "seconds": seconds,
+                    "first_sentence_s": first[0] if first else seconds,
+                    "stages_ms": {k: v for k, v in brief.timings_ms.items() if k not in ("total", "first_sentence")},
+                    **brief.usage,
+                    "extractive": sum(s.extractive for s in brief.sentences),
+                }
+            entry["sentences"] = sentences
+            entry["words"] = len(" ".join(sentences).split())
+            if run:
+                runs.append(entry)
+        out["inputs"][name] = runs
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+def in_subprocess(system: str, args: argparse.Namespace, schedule: tuple[int, int, bool] | None = None) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as result:
+        command = [sys.executable, __file__, "--one", system, "--out", result.name, "--runs", str(args.runs)]
+        command += ["--cluster", args.cluster, "--articles", str(args.articles)]
+        command += ["--stuff-context-chars", str(args.stuff_context_chars)]
+        if schedule:
+            command += ["--one-schedule", ",".join(str(int(x)) for x in schedule)]
+        subprocess.run(command, check=True)
+        return json.loads(Path(result.name).read_text())
+
+
+def summarize(runs: list[dict[str, Any]], references: list[str] | None, brief_words: int | None) -> dict[str, Any]:
+    seconds = [r["seconds"] for r in runs]
+    stages = {k: statistics.median(r["stages_ms"].get(k, 0.0) for r in runs) / 1000 for k in runs[0]["stages_ms"]}
+    non_llm = sum(v for k, v in stages.items() if k in NON_LLM_STAGES)
+    median = statistics.median
+
+    def rate(tokens: str, ms: str) -> float:
+        return round(
+            sum(r[tokens] - (r["cached_tokens"] if tokens == "prompt_tokens" else 0) for r in runs)
+            / max(sum(r[ms] for r in runs) / 1000, 1e-9),
+            1,
+        )
+
+    out = {
+        "median_s": round(median(seconds), 2),
+        "min_s": round(min(seconds), 2),
+        "max_s": round(max(seconds), 2),
+        "first_sentence_s": round(median(r["first_sentence_s"] for r in runs), 2),
+        "stages_s": {k: round(v, 3) for k, v in stages.items()},
+        "non_llm_share": round(non_llm / median(seconds), 3),
+        "llm_calls": runs[0]["llm_calls"],
+        "prompt_tokens": runs[0]["prompt_tokens"],
+        "cached_tokens": runs[0]["cached_tokens"],
+        "completion_tokens": runs[0]["completion_tokens"],
+        "prompt_tok_s": rate("prompt_tokens", "prompt_ms"),
+        "decode_tok_s": rate("completion_tokens", "decode_ms"),
+        "words": runs[0]["words"],
+        "identical_runs": all(r["sentences"] == runs[0]["sentences"] for r in runs),
+    }
+    if references:
+        limit = brief_words or runs[0]["words"]
+        out["rouge2_at_brief_length"] = round(rouge(as_text(runs[0]["sentences"], limit), references)["rouge2"], 2)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per input, after one warm-up run")
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from {','.join(SYSTEMS)}")
+    parser.add_argument("--cluster", default="multiling2011-M000")
+    parser.add_argument("--articles", type=int, default=5, help="articles of --cluster to use")
+    parser.add_argument("--stuff-context-chars", type=int, default=11_000)
+    parser.add_argument("--schedule", action="store_true", help="compare decoding schedules on the seeds instead")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latency")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one system in this process
+    parser.add_argument("--one-schedule", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.one:
+        schedule = tuple(int(x) for x in args.one_schedule.split(",")) if args.one_schedule else None
+        args.out.write_text(json.dumps(one_system(args.one, args, schedule)))  # type: ignore[arg-type]
+        return 0
+    systems = [s for s in args.systems.split(",") if s]
+    if unknown := set(systems) - set(SYSTEMS):
+        parser.error(f"unknown systems {sorted(unknown)}; choose from {', '.join(SYSTEMS)}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    command = "python bench/latency.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.schedule:
+        raw = {
+            f"decode {d} / prompt {p} threads, cache {'on' if c else 'off'}": in_subprocess("brief", args, (d, p, c))
+            for d, p, c in SCHEDULES
+        }
+    else:
+        raw = {system: in_subprocess(system, args) for system in systems}
+    references = {name: data["references"] for name, data in inputs(args.cluster, args.articles).items()}
+    summary: dict[str, Any] = {"command": command, "date": time.strftime("%Y-%m-%d"), "systems": {}}
+    for system, data in raw.items():
+        summary["systems"][system] = {"load_s": data["load_s"], "peak_rss_mb": data["peak_rss_mb"], "inputs": {}}
+        for name, runs in data["inputs"].items():
+            brief_runs = raw.get("brief", {}).get("inputs", {}).get(name)
+            brief_words = brief_runs[0]["words"] if brief_runs else None
+            summary["systems"][system]["inputs"][name] = summarize(runs, references[name], brief_words)
+    (args.out / "runs.json").write_text(json.dumps(raw, indent=1, ensure_ascii=False))
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False))
+    rendered = table(summary)
+    (args.out / "table.md").write_text(rendered)
+    print(rendered)
+    return 0
+
+
+def table(summary: dict[str, Any]) -> str:
+    header = [
+        "system",
+        "input",
+        "median s (min–max)",
+        "first sentence s",
+        "non-LLM share",
+        "LLM calls",
+        "prompt tok (cached)",
+        "generated tok",
+        "prompt tok/s",
+        "decode tok/s",
+        "ROUGE-2",
+        "identical runs",
+        "peak RSS MB",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for system, data in summary["systems"].items():
+        for name, s in data["inputs"].items():
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        system,
+                        name,
+                        f"{s['median_s']:.1f} ({s['min_s']:.1f}–{s['max_s']:.1f})",
+                        f"{s['first_sentence_s']:.1f}",
+                        f"{100 * s['non_llm_share']:.1f}%",
+                        str(s["llm_calls"]),
+                        f"{s['prompt_tokens']} ({s['cached_tokens']})",
+                        str(s["completion_tokens"]),
+                        f"{s['prompt_tok_s']:.0f}",
+                        f"{s['decode_tok_s']:.1f}",
+                        f"{s['rouge2_at_brief_length']:.1f}" if "rouge2_at_brief_length" in s else "–",
+                        "yes" if s["identical_runs"] else "no",
+                        str(data["peak_rss_mb"]),
+                    ]
+                )
+                + " |"
+            )
+    return "\n".join(lines) + f"\n\n{summary['date']}; command: `{summary['command']}`\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
