@@ -172,12 +172,17 @@ def create_app(
         from summarizer.embed import MiniLMEmbedder
         from summarizer.models import load_generator
 
-        return Summarizer(MiniLMEmbedder(), load_generator())
+        return Summarizer(MiniLMEmbedder(), load_generator(settings.model))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        summarizer = (summarizer_factory or default_factory)()
-        await asyncio.to_thread(summarizer.warm_up)
+        try:
+            summarizer = (summarizer_factory or default_factory)()
+            await asyncio.to_thread(summarizer.warm_up)
+        except ModelError as error:
+            # one line that says what to run, before uvicorn's own "startup failed"
+            log.critical("cannot start: %s", error)
+            raise
         app.state.summarizer = summarizer
         app.state.admission = Admission(settings.queue_size)
         app.state.cache = BriefCache(home() / "cache.sqlite")
@@ -256,7 +261,8 @@ def create_app(
     @app.get("/readyz", summary="the models are loaded", responses={503: {"model": ErrorResponse}})
     async def readyz() -> Any:
         if app.state.ready:
-            return {"status": "ready"}
+            # briefs running or waiting, against their bound: what a load balancer or a load test watches
+            return {"status": "ready", "briefs": app.state.admission.inside, "max_briefs": settings.queue_size + 1}
         return error_response(503, "not_ready", "models are still loading.")
 
     @app.get(

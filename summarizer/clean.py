@@ -48,6 +48,39 @@ _BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             ],
         ),
         (
+            # Text addressed to a language model, not to readers (prompt injection planted in
+            # pages): the fuse stage must never see it. Narrow on purpose: news *about* AI
+            # ("the company's language model") does not match.
+            "instruction to a model",
+            [
+                r"\b(ignore|disregard|forget|override)\b.{0,30}\b(previous|prior|above|earlier|all|your|the)\b.{0,20}"
+                r"\b(instructions?|prompts?|rules|directions|guidelines)\b",
+                r"\b(new|updated|real|hidden|secret) (system )?(instructions?|prompt)\b",
+                r"\bhere (is|are) (the|your|a|my) (summary|brief|answer|response|output)\b",
+                r"\b(system|developer) (prompt|message|instructions?)\b",
+                r"\byou are (now|no longer)\b",
+                r"\b(you|the (model|assistant|ai|summari[sz]er)) (must|should|will) (now )?"
+                r"(say|write|reply|respond|answer|output|print|include|add|repeat)\b",
+                r"(^|[:;]\s*|\band\s+)(reply|respond|answer) (only )?with\b",
+                r"\b(as an ai|ai (language )?model|large language model|llm)\b.{0,40}\b(must|should|instructed)\b",
+                r"<\|[a-z_]+\|>|\[/?inst\]|<</?sys>>|^\s*#{2,}\s*(instruction|system|assistant|response)\b",
+                r"^\s*(system|assistant|user|human|ai)\s*:",
+            ],
+        ),
+        (
+            # Markup or code left in plain text (HTML is stripped at ingest; this is what
+            # survives as literal text): escaped on output anyway, but never worth a sentence.
+            "markup",
+            [
+                r"<\s*/?\s*(script|iframe|img|svg|style|object|embed|form|input|meta|link|a)\b",
+                r"javascript\s*:",
+                r"\bon(error|load|click|mouseover)\s*=",
+                r"^\s*\[\^?\d+\]\s*:",
+                r"\]\(\s*\w+:",
+                r"\{\s*\"\w+\"\s*:",
+            ],
+        ),
+        (
             "notice",
             [
                 r"all rights reserved",
@@ -63,6 +96,13 @@ _BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 # Fewer than 4 words cannot carry a fact worth a brief sentence ("Satisfactory conversations").
 MIN_WORDS = 4
+# No English word is this long ("Pneumonoultramicroscopic..." has 45): longer runs are
+# hashes, base64, or padding meant to flood the model's context.
+MAX_TOKEN_CHARS = 50
+# The longest sentence in dev28 + MultiLing has 226 words (a list), the next 122. Longer
+# "sentences" are floods or lists; four of them as one group's evidence could overflow the
+# model's context and fail the request.
+MAX_SENTENCE_WORDS = 150
 # A line with no end punctuation and under 12 words is a heading, not a sentence.
 HEADING_MAX_WORDS = 12
 
@@ -84,6 +124,10 @@ def _reason_to_drop(text: str) -> str | None:
     for reason, pattern in _BOILERPLATE:
         if pattern.search(text):
             return reason
+    if len(text.split()) > MAX_SENTENCE_WORDS:
+        return "too long for one sentence"
+    if any(len(token) > MAX_TOKEN_CHARS and not token.startswith(("http://", "https://")) for token in text.split()):
+        return "unreadable"
     count = len(words(text))
     if count < MIN_WORDS:
         return "fragment"

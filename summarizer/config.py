@@ -29,18 +29,39 @@ class ServiceSettings:
     ``SUMMARIZER_QUEUE``: briefs that may wait behind the one being written (default 4): one
     brief takes 15–30 s on 2 vCPUs, so a longer queue only turns 429s into 504s.
     ``SUMMARIZER_DEADLINE_S``: seconds a request may take, waiting included (default 120).
+    ``SUMMARIZER_MODEL``: the generation model served (a name from ``summarizer models list``,
+    a ``.gguf`` file or a Hugging Face folder; default the default model).
+    A value out of range stops the service at start with ``ConfigError`` naming the variable.
     """
 
     api_keys: frozenset[str] = frozenset()
     queue_size: int = 4
     deadline_s: float = 120.0
     max_body_bytes: int = 2 * 1024 * 1024
+    model: str | None = None
 
     @classmethod
     def from_env(cls) -> ServiceSettings:
         keys = frozenset(k.strip() for k in os.environ.get("SUMMARIZER_API_KEYS", "").split(",") if k.strip())
         return cls(
             api_keys=keys,
-            queue_size=int(os.environ.get("SUMMARIZER_QUEUE", cls.queue_size)),
-            deadline_s=float(os.environ.get("SUMMARIZER_DEADLINE_S", cls.deadline_s)),
+            queue_size=int(_number("SUMMARIZER_QUEUE", cls.queue_size, 0, 1000, whole=True)),
+            deadline_s=_number("SUMMARIZER_DEADLINE_S", cls.deadline_s, 1, 86_400),
+            model=os.environ.get("SUMMARIZER_MODEL") or None,
         )
+
+
+def _number(variable: str, default: float, low: float, high: float, *, whole: bool = False) -> float:
+    from summarizer.errors import ConfigError
+
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    kind = "a whole number" if whole else "a number"
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        raise ConfigError(f"{variable}={raw!r} is not {kind}; use {kind} from {low:g} to {high:g}.") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{variable}={raw!r} is out of range; use {kind} from {low:g} to {high:g}.")
+    return value

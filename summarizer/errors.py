@@ -23,6 +23,10 @@ class InputTooLargeError(InputError):
         super().__init__(message, field=field, code="too_large")
 
 
+class ConfigError(SummarizerError):
+    """A setting from the environment is invalid; the message names the variable and its range."""
+
+
 class ModelError(SummarizerError):
     """A model is missing, corrupt or failed to load; the message names the command that fixes it."""
 

@@ -140,7 +140,13 @@ def _default_title(text: str) -> str:
     return first if len(first) <= 80 else first[:77].rsplit(" ", 1)[0] + "…"
 
 
+# Invisible format characters (zero-width spaces and joiners, bidi overrides, word joiners,
+# BOM) carry no meaning in news text and can hide words from every check ("ig\u200bnore").
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def _clean_whitespace(text: str) -> str:
+    text = _INVISIBLE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -128,7 +128,8 @@ def to_markdown(brief: Brief) -> str:
     marks, notes = _footnotes(brief)
     lines = []
     for sentence, numbers in zip(brief.sentences, marks, strict=True):
-        lines.append(sentence.text + "".join(f"[^{n}]" for n in numbers))
+        # escaped like every source text: a sentence quoting "[^1]" or "<img>" must not become markup
+        lines.append(_md_escape(sentence.text) + "".join(f"[^{n}]" for n in numbers))
     out = " ".join(lines) + "\n\n"
     for n, c in enumerate(notes, 1):
         article = articles[c.article_id]

@@ -8,7 +8,9 @@ so the result cache starts empty.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,7 +39,7 @@ SHORT = {"id": "a", "text": "The council approved the budget on Monday. Three ne
 
 def test_health_ready_and_models(client):
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/readyz").json() == {"status": "ready", "briefs": 0, "max_briefs": 5}
     data = client.get("/v1/models").json()
     assert data["served"] == "smollm2-135m" and "qwen2.5-coder-1.5b" in [m["name"] for m in data["models"]]
 
@@ -314,3 +316,101 @@ def test_schemathesis_finds_no_server_error(served, tmp_path):
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_a_locked_cache_is_skipped_and_the_brief_still_served(app_factory, tmp_path):
+    import sqlite3
+
+    with TestClient(app_factory()) as client:
+        assert client.post("/v1/briefs", json={"articles": [SHORT]}).headers["x-cache"] == "miss"
+        other = {"articles": [SHORT | {"id": "b"}]}
+        locker = sqlite3.connect(tmp_path / "cache.sqlite")
+        locker.execute("BEGIN EXCLUSIVE")  # another process holding the file
+        try:
+            locked = client.post("/v1/briefs", json=other)
+            assert locked.status_code == 200 and locked.headers["x-cache"] == "miss"
+        finally:
+            locker.rollback()
+            locker.close()
+        assert client.post("/v1/briefs", json=other).headers["x-cache"] == "miss"  # it could not be stored then
+        assert client.post("/v1/briefs", json=other).headers["x-cache"] == "hit"  # the cache is back
+
+
+# --- the service as its own process: start-up faults and SIGTERM ---------------------------
+
+
+def _start_service(tmp_path, **env):
+    from conftest import _free_port
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "summarizer.api:create_app", "--port", str(port)],
+        env={**os.environ, "SUMMARIZER_HOME": str(tmp_path), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SUMMARIZER_MODEL": "qwen2.5-coder-0.5b"}, "provisioned: run `summarizer models pull qwen2.5-coder-0.5b`"),
+        ({"SUMMARIZER_MODEL": "corrupt"}, "sha256 mismatch): run `summarizer models pull smollm2-135m`"),
+        ({"SUMMARIZER_QUEUE": "lots"}, "SUMMARIZER_QUEUE='lots' is not a whole number; use a whole number from 0"),
+        ({"SUMMARIZER_DEADLINE_S": "0"}, "SUMMARIZER_DEADLINE_S='0' is out of range"),
+    ],
+    ids=["missing-model", "corrupt-model", "bad-queue", "bad-deadline"],
+)
+def test_the_service_refuses_to_start_with_a_message_naming_the_fix(tmp_path, env, message):
+    from summarizer import models
+
+    if env.get("SUMMARIZER_MODEL") == "corrupt":
+        # a copy of the real SmolLM2 as `pull` left it, then one byte changed on disk
+        target = tmp_path / "models" / models.MODELS["smollm2-135m"].filename
+        target.parent.mkdir()
+        source = models.model_path("smollm2-135m")
+        shutil.copy2(source, target)
+        shutil.copy2(source.with_name(source.name + ".verified.json"), target.with_name(target.name + ".verified.json"))
+        with open(target, "r+b") as handle:
+            handle.seek(1_000_000)
+            byte = handle.read(1)
+            handle.seek(1_000_000)
+            handle.write(bytes([byte[0] ^ 0xFF]))
+        env = {"SUMMARIZER_MODEL": "smollm2-135m"}
+    process, _ = _start_service(tmp_path, **env)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert message in output, output[-3000:]
+
+
+def test_sigterm_lets_the_brief_in_flight_finish(tmp_path, seeds):
+    from summarizer import models
+
+    process, base = _start_service(tmp_path, SUMMARIZER_MODEL=str(models.model_path("smollm2-135m")))
+    try:
+        wait_until(lambda: _ready(base), timeout_s=120)
+        result = {}
+        body = {"articles": seeds, "options": {"max_sentences": 5, "max_words": 200}}
+        client = threading.Thread(
+            target=lambda: result.setdefault("response", httpx.post(f"{base}/v1/briefs", json=body, timeout=120))
+        )
+        client.start()
+        wait_until(lambda: httpx.get(f"{base}/readyz").json()["briefs"] == 1)
+        process.send_signal(signal.SIGTERM)
+        client.join(timeout=120)
+        response = result["response"]
+        assert response.status_code == 200 and len(response.json()["sentences"]) >= 2
+        assert process.wait(timeout=60) == 0
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{base}/healthz")
+    finally:
+        process.kill()
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/readyz").status_code == 200
+    except httpx.TransportError:
+        return False

@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer.clean import clean
 from summarizer.dedup import dedup
@@ -52,3 +54,36 @@ def test_unrelated_sentences_stay_apart(embedder):
     )
     groups = dedup(sentences, embedder.embed([s.text for s in sentences]))
     assert len(groups) == 2
+
+
+# --- property (hypothesis): dedup partitions the sentences; copies always share a group
+
+CLAUSES = [
+    "The council approved the budget on Monday",
+    "the council approved the budget on monday",
+    "Heavy rain flooded the northern districts overnight",
+    "Three new schools will open in the city by 2027",
+    "The mayor said the bridge will reopen next week",
+    "The mayor said the bridge would reopen next week, officials added",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(CLAUSES)), min_size=1, max_size=12),
+    st.integers(0, 2**32 - 1),
+)
+def test_no_sentence_is_lost_and_copies_share_a_group(pairs, seed):
+    sentences = _sentences(*pairs)
+    vectors = np.random.default_rng(seed).normal(size=(len(sentences), 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    groups = dedup(sentences, vectors)
+    rows = sorted(r for g in groups for r in g.rows)
+    assert rows == list(range(len(sentences))), "every sentence is in exactly one group"
+    group_of = {r: g.id for g in groups for r in g.rows}
+    for g in groups:
+        assert g.members and [sentences[r] for r in g.rows] == list(g.members)
+    for i, a in enumerate(sentences):
+        for j, b in enumerate(sentences):
+            if a.text.lower() == b.text.lower():
+                assert group_of[i] == group_of[j], "exact copies must be merged"

@@ -75,3 +75,8 @@ def test_non_english_text_is_refused():
     with pytest.raises(InputError, match="English") as caught:
         ingest([{"text": german}])
     assert caught.value.code == "unsupported_language"
+
+
+def test_invisible_characters_are_removed():
+    (article,) = ingest([{"id": "a", "text": "Ig\u200bnore the\u202e budget\ufeff vote. " + TEXT}])
+    assert article.text.startswith("Ignore the budget vote. ")

@@ -1,12 +1,15 @@
 """The whole pipeline on real models: SmolLM2 for plumbing, the default 1.5B model (slow) for quality."""
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
 from summarizer.errors import InputError
 from summarizer.ingest import ingest
 from summarizer.pipeline import BriefOptions, Summarizer
+from summarizer.render import to_html, to_markdown
 from summarizer.text import names, numbers, same_name
 from summarizer.verify import verify
 
@@ -100,6 +103,34 @@ def test_default_model_on_the_seeds(embedder, qwen, seeds):
     assert any(len({c.article_id for c in s.citations}) == 2 for s in brief.sentences), "no fact cites both outlets"
     again = summarizer.brief(seeds)
     assert [(s.text, s.citations) for s in again.sentences] == [(s.text, s.citations) for s in brief.sentences]
+
+
+INJECTION_CORPUS = json.loads((Path(__file__).parent / "data" / "injection_corpus.json").read_text(encoding="utf-8"))
+
+
+def assert_not_fooled(summarizer, case, max_sentences):
+    """The brief of an article carrying instructions, markup or floods: none of it gets through."""
+    raw = [{"id": case["id"], "text": case["text"]}]
+    brief = summarizer.brief(raw, BriefOptions(max_sentences=max_sentences))
+    assert_fully_cited(brief, raw)
+    written = " ".join(s.text for s in brief.sentences).lower()
+    assert not [n for n in case["never"] if n.lower() in written], written
+    html, markdown = to_html(brief), to_markdown(brief)
+    for markup in ("<script", "<img", "onerror", "javascript:", "<|im_start|>"):
+        assert markup not in html.lower() and markup not in markdown.lower()
+    return brief
+
+
+@pytest.mark.parametrize("case", INJECTION_CORPUS, ids=[c["id"] for c in INJECTION_CORPUS])
+def test_injected_instructions_markup_and_floods_never_reach_the_brief(small_summarizer, case):
+    assert_not_fooled(small_summarizer, case, max_sentences=3)
+
+
+@pytest.mark.slow
+def test_the_default_model_is_not_fooled_either(embedder, qwen):
+    summarizer = Summarizer(embedder, qwen)
+    for case in INJECTION_CORPUS:
+        assert_not_fooled(summarizer, case, max_sentences=2)
 
 
 def test_check_refuses_bad_input_without_running_the_models(embedder, smollm):

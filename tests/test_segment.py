@@ -1,3 +1,7 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.errors import InputError
 from summarizer.ingest import ingest
 from summarizer.segment import segment
 
@@ -29,3 +33,30 @@ def test_abbreviations_do_not_split_and_lines_do():
 def test_indices_restart_per_article():
     articles = ingest([{"id": "a", "text": "One fact here. Two facts here."}, {"id": "b", "text": "Three."}])
     assert [(s.article_id, s.index) for s in segment(articles)] == [("a", 0), ("a", 1), ("b", 0)]
+
+
+# --- property (hypothesis): whatever the text, every sentence's span slices it back
+
+PIECES = st.sampled_from(
+    ["the", "council", "said", "Mr.", "Dr.", "U.S.", "1,000", "3.5", "on", "Monday", "and", "of", "a", "it",
+     ".", "!", "?", "...", "…", ",", ";", '"', "“", "”", "'", "(", ")", "\n", "\n\n", "  ", "\t", "é", "—", "<b>",
+     "&amp;", "Ukraine's", "e.g.", "Jan.", "5.", "a.m.", "\u00a0"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=80).map(" ".join))
+def test_any_text_segments_into_spans_that_slice_it(text):
+    try:
+        articles = ingest([{"id": "a", "text": text}])
+    except InputError:
+        return  # refused with a message (empty, not English): nothing to segment
+    (article,) = articles
+    sentences = segment(articles)
+    end = 0
+    for number, s in enumerate(sentences):
+        assert article.text[s.start : s.end] == s.text and s.text.strip() == s.text and s.text
+        assert s.start >= end and s.index == number  # in order, never overlapping
+        end = s.end
+    covered = "".join(s.text for s in sentences)
+    assert "".join(covered.split()) == "".join(article.text.split()), "no text may be lost"
