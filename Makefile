@@ -6,7 +6,7 @@ MODEL ?= qwen2.5-coder-1.5b
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-fast lint serve setup setup-dev models bench-smoke bench-quality clean
+.PHONY: run test test-fast lint serve setup setup-dev models bench-smoke bench-quality bench-latency bench-load fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,14 +56,30 @@ lint: setup-dev
 	$(BIN)/hadolint Dockerfile
 
 # The quality benchmark reads ../shared/eval in place (see bench/quality.py and docs/benchmarks.md).
-bench-smoke: models $(VENV)/.installed-bench
+bench-smoke: models setup-dev $(VENV)/.installed-bench
 	$(BIN)/python bench/quality.py --limit 1 --out bench/results/smoke
+	$(BIN)/python bench/latency.py --runs 1 --systems brief --out bench/results/smoke-latency
+	$(BIN)/python bench/load.py --clients 4 --duration 20 --out bench/results/smoke-load
 
 bench-quality: models $(VENV)/.installed-bench
 	$(BIN)/python bench/quality.py --judge --out bench/results/quality
 
+# Speed (docs/benchmarks.md): the brief vs. stuff vs. the 0.5B model, and the decoding schedules.
+bench-latency: models $(VENV)/.installed-bench
+	$(BIN)/summarizer models pull qwen2.5-coder-0.5b --quiet
+	$(BIN)/python bench/latency.py --runs 5 --out bench/results/latency
+	$(BIN)/python bench/latency.py --schedule --runs 3 --out bench/results/schedule
+
+# Reliability (docs/reliability.md): 20 clients for 3 minutes, and schemathesis on a real server.
+bench-load: models setup-dev
+	$(BIN)/python bench/load.py --clients 20 --duration 180 --out bench/results/load
+
+fuzz: setup-dev
+	$(BIN)/summarizer models pull smollm2-135m --quiet
+	$(BIN)/python bench/fuzz.py --max-examples 150 --out bench/results/fuzz
+
 serve: models
-	$(BIN)/uvicorn --factory summarizer.api:create_app --host 127.0.0.1 --port 8000
+	SUMMARIZER_MODEL=$(MODEL) $(BIN)/uvicorn --factory summarizer.api:create_app --host 127.0.0.1 --port 8000
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -78,6 +78,9 @@ def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, 
     """All runs of one system (in this process): per input, the runs' measurements."""
     ensure_punkt_data()
     decode_threads, prompt_threads, cache = schedule or (1, 2, True)
+    # Stuff is one call per brief: a prompt cache would only serve the identical repeated
+    # prompts of this benchmark, which a real user never sends (the service's result cache does).
+    cache = cache and system != "stuff"
     generator = LlamaCppGenerator(
         model_path(SYSTEMS[system]),
         name=SYSTEMS[system],
@@ -137,6 +140,74 @@ def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, 
                 runs.append(entry)
         out["inputs"][name] = runs
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+class Recording:
+    """A generator that records every request it passes on (to replay a brief's LLM calls)."""
+
+    def __init__(self, generator: LlamaCppGenerator) -> None:
+        self.generator, self.name, self.calls = generator, generator.name, []
+
+    def warm_up(self) -> None:
+        self.generator.warm_up()
+
+    def generate(self, messages, *, max_tokens):
+        self.calls.append((list(messages), max_tokens))
+        return self.generator.generate(messages, max_tokens=max_tokens)
+
+
+def parallel_slots(args: argparse.Namespace) -> dict[str, Any]:
+    """The seeds' LLM calls replayed as llama.cpp requests: one after another in one slot,
+    then all at once in 2 and 4 slots (each slot a thread here; prompt cache off everywhere,
+    so only the schedule differs)."""
+    import threading
+
+    import xllamacpp
+
+    ensure_punkt_data()
+    recorder = Recording(LlamaCppGenerator(model_path(DEFAULT_MODEL), cache_prompt=False))
+    Summarizer(MiniLMEmbedder(), recorder).brief(inputs(args.cluster, args.articles)["seeds"]["articles"], OPTIONS)
+    calls = recorder.calls
+    del recorder
+    out: dict[str, Any] = {"calls": len(calls)}
+    for slots, decode_threads in ((1, 1), (2, 1), (2, 2), (4, 2)):
+        params = xllamacpp.CommonParams()
+        params.model.path = str(model_path(DEFAULT_MODEL))
+        params.n_ctx = 4096 * slots
+        params.n_parallel = slots
+        params.cpuparams.n_threads = decode_threads
+        params.cpuparams_batch.n_threads = 2
+        params.sampling.temp = 0.0
+        params.verbosity = -1
+        server = xllamacpp.Server(params)
+
+        def one(messages, max_tokens, server=server):
+            server.handle_chat_completions(
+                {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "cache_prompt": False}
+            )
+
+        one(*calls[0])  # warm-up
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            if slots == 1:
+                for call in calls:
+                    one(*call)
+            else:
+                threads = [threading.Thread(target=one, args=call) for call in calls]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            times.append(time.perf_counter() - started)
+        out[f"{slots} slot(s), decode {decode_threads} thread(s)"] = {
+            "median_s": round(statistics.median(times), 2),
+            "min_s": round(min(times), 2),
+            "max_s": round(max(times), 2),
+        }
+        print(out, file=sys.stderr, flush=True)
+        del server
     return out
 
 
@@ -201,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if args.one:
-        schedule = tuple(int(x) for x in args.one_schedule.split(",")) if args.one_schedule else None
+        schedule = None
+        if args.one_schedule:
+            decode, prompt, cache = (int(x) for x in args.one_schedule.split(","))
+            schedule = (decode, prompt, bool(cache))
         args.out.write_text(json.dumps(one_system(args.one, args, schedule)))  # type: ignore[arg-type]
         return 0
     systems = [s for s in args.systems.split(",") if s]
@@ -210,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     command = "python bench/latency.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.schedule:
+        slots = parallel_slots(args)
+        (args.out / "slots.json").write_text(json.dumps(slots, indent=1))
+        print("parallel slots (the seeds' LLM calls replayed):", json.dumps(slots, indent=1))
         raw = {
             f"decode {d} / prompt {p} threads, cache {'on' if c else 'off'}": in_subprocess("brief", args, (d, p, c))
             for d, p, c in SCHEDULES

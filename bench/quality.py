@@ -310,7 +310,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "words": len(" ".join(sentences).split()),
                 "sentences": sentences,
                 "rouge_250": rouge(text_250, cluster["references"]),
-                "support": support_scores(sentences, citations, judge if system in ("brief", "stuff") else None),
+                "support": support_scores(sentences, citations, judge if system == "brief" else None),
                 "repeated_pairs": repeated_pairs(sentences, embedder),
                 **extra,
             }

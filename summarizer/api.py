@@ -185,7 +185,7 @@ def create_app(
             raise
         app.state.summarizer = summarizer
         app.state.admission = Admission(settings.queue_size)
-        app.state.cache = BriefCache(home() / "cache.sqlite")
+        app.state.cache = BriefCache(settings.cache_path or home() / "cache.sqlite")
         app.state.ready = True
         yield
         app.state.ready = False
@@ -305,12 +305,14 @@ def create_app(
         ),
         stream: bool = Query(
             default=False,
-            description="server-sent events: a `sentence` event as soon as each sentence is verified, "
-            "then a `brief` event carrying the whole brief in `format` (or an `error` event)",
+            description="server-sent events (also with `Accept: text/event-stream`): a `sentence` event as "
+            "soon as each sentence is verified, then a `brief` event carrying the whole brief in `format` "
+            "(or an `error` event)",
         ),
     ) -> Response:
         summarizer: Summarizer = app.state.summarizer
         fmt = output or _negotiate(request.headers.get("accept", ""))
+        stream = stream or "text/event-stream" in request.headers.get("accept", "").lower()
         if body.options.model not in (None, summarizer.generator.name):
             return error_response(
                 422,

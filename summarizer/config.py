@@ -31,6 +31,7 @@ class ServiceSettings:
     ``SUMMARIZER_DEADLINE_S``: seconds a request may take, waiting included (default 120).
     ``SUMMARIZER_MODEL``: the generation model served (a name from ``summarizer models list``,
     a ``.gguf`` file or a Hugging Face folder; default the default model).
+    ``SUMMARIZER_CACHE``: the result cache's SQLite file (default ``$SUMMARIZER_HOME/cache.sqlite``).
     A value out of range stops the service at start with ``ConfigError`` naming the variable.
     """
 
@@ -39,6 +40,7 @@ class ServiceSettings:
     deadline_s: float = 120.0
     max_body_bytes: int = 2 * 1024 * 1024
     model: str | None = None
+    cache_path: Path | None = None
 
     @classmethod
     def from_env(cls) -> ServiceSettings:
@@ -48,6 +50,7 @@ class ServiceSettings:
             queue_size=int(_number("SUMMARIZER_QUEUE", cls.queue_size, 0, 1000, whole=True)),
             deadline_s=_number("SUMMARIZER_DEADLINE_S", cls.deadline_s, 1, 86_400),
             model=os.environ.get("SUMMARIZER_MODEL") or None,
+            cache_path=Path(cache).expanduser() if (cache := os.environ.get("SUMMARIZER_CACHE")) else None,
         )
 
 

@@ -1,0 +1,60 @@
+"""A real ``uvicorn`` serving ``summarizer.api:create_app`` on a free loopback port, for the
+load and fuzz benchmarks (the tests run theirs in-process; see tests/conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process now, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextmanager
+def serving(log_path: Path, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """(process, base URL) of a ready server with ``env`` added; SIGTERM and wait on exit."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "summarizer.api:create_app", "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while not _ready(base):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not start; see {log_path}")
+                time.sleep(0.5)
+            yield server, base
+        finally:
+            server.terminate()
+            server.wait(timeout=120)
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/readyz").status_code == 200
+    except httpx.TransportError:
+        return False
