@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from quality import DATA, ROOT, STUFF_PROMPT, as_text, rouge  # bench/ is on sys
 from summarizer.embed import MiniLMEmbedder
 from summarizer.files import read_articles
 from summarizer.generate import LlamaCppGenerator
-from summarizer.models import DEFAULT_MODEL, model_path
+from summarizer.models import DEFAULT_MODEL, MODELS, model_path
 from summarizer.pipeline import BriefOptions, Summarizer
 from summarizer.punkt_data import ensure_punkt_data
 
@@ -77,14 +76,14 @@ def stuff(generator: LlamaCppGenerator, articles: list[dict[str, Any]], words: i
 def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, bool] | None = None) -> dict:
     """All runs of one system (in this process): per input, the runs' measurements."""
     ensure_punkt_data()
-    decode_threads, prompt_threads, cache = schedule or (1, 2, True)
+    decode_threads, prompt_threads, cache = schedule or (0, 2, True)  # 0: the model's own default
     # Stuff is one call per brief: a prompt cache would only serve the identical repeated
     # prompts of this benchmark, which a real user never sends (the service's result cache does).
     cache = cache and system != "stuff"
     generator = LlamaCppGenerator(
         model_path(SYSTEMS[system]),
         name=SYSTEMS[system],
-        decode_threads=decode_threads,
+        decode_threads=decode_threads if schedule else MODELS[SYSTEMS[system]].decode_threads,
         prompt_threads=prompt_threads,
         cache_prompt=cache,
     )
@@ -139,7 +138,7 @@ def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, 
             if run:
                 runs.append(entry)
         out["inputs"][name] = runs
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["peak_rss_mb"] = round(peak_rss_mb())
     return out
 
 
@@ -209,6 +208,15 @@ def parallel_slots(args: argparse.Namespace) -> dict[str, Any]:
         print(out, file=sys.stderr, flush=True)
         del server
     return out
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not ``ru_maxrss``: Linux carries that over exec from
+    the parent, so a child of a big parent would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def in_subprocess(system: str, args: argparse.Namespace, schedule: tuple[int, int, bool] | None = None) -> dict:

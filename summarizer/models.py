@@ -39,6 +39,10 @@ class ModelSpec:
     hub_repo: str
     hub_file: str
     description: str
+    # llama.cpp decode threads on these 2 vCPUs, by measurement (bench/latency.py --schedule):
+    # the 1.5B decodes at 21.9 tok/s with 2 vs 18.8 with 1 (seeds brief 12.5 vs 13.4 s);
+    # SmolLM2 collapsed to 0.9 tok/s with 2 (design.md). Unmeasured models keep 1.
+    decode_threads: int = 1
 
 
 def _parts(prefix: str, count: int, module: str) -> tuple[tuple[str, str], ...]:
@@ -57,6 +61,7 @@ MODELS: dict[str, ModelSpec] = {
             "Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF",
             "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
             "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (default): fuses facts without inventing them on the seeds",
+            decode_threads=2,
         ),
         ModelSpec(
             "qwen2.5-coder-0.5b",
@@ -147,7 +152,8 @@ def load_generator(name_or_path: str | None = None) -> Generator:
                 f"model {name_or_path!r} at {model_path(name_or_path)} is corrupt (size or sha256 "
                 f"mismatch): run `summarizer models pull {name_or_path}` to rebuild it."
             )
-        return LlamaCppGenerator(model_path(name_or_path), name=name_or_path)
+        spec = MODELS[name_or_path]
+        return LlamaCppGenerator(model_path(name_or_path), name=name_or_path, decode_threads=spec.decode_threads)
     path = Path(name_or_path).expanduser()
     if path.suffix == ".gguf" and path.is_file():
         return LlamaCppGenerator(path)
