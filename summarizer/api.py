@@ -210,6 +210,10 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:
+            # FastAPI's only 400: a body it cannot decode at all (not UTF-8), found by schemathesis.
+            # Same answer as malformed JSON, so clients meet one documented code for both.
+            return error_response(422, "invalid_json", "the body is not valid JSON: it must be UTF-8 encoded JSON.")
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(error.status_code, "error")
         return error_response(error.status_code, code, str(error.detail), None, getattr(error, "headers", None))
 
