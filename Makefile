@@ -76,7 +76,7 @@ bench-load: models setup-dev
 
 fuzz: setup-dev
 	$(BIN)/summarizer models pull smollm2-135m --quiet
-	$(BIN)/python bench/fuzz.py --max-examples 150 --out bench/results/fuzz
+	$(BIN)/python bench/fuzz.py --rounds 4 --out bench/results/fuzz
 
 serve: models
 	SUMMARIZER_MODEL=$(MODEL) $(BIN)/uvicorn --factory summarizer.api:create_app --host 127.0.0.1 --port 8000
