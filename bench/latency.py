@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from quality import DATA, ROOT, STUFF_PROMPT, as_text, rouge  # bench/ is on sys.path when run as a script
+from quality import DATA, ROOT, as_text, rouge, stuff_generation  # bench/ is on sys.path when run as a script
+from server import proc_status_mb
 
 from summarizer.embed import MiniLMEmbedder
 from summarizer.files import read_articles
@@ -66,13 +67,6 @@ def inputs(cluster_id: str, count: int) -> dict[str, dict[str, Any]]:
     raise SystemExit(f"cluster {cluster_id!r} not found in {DATA}")
 
 
-def stuff(generator: LlamaCppGenerator, articles: list[dict[str, Any]], words: int, context_chars: int):
-    share = context_chars // max(len(articles), 1)
-    body = "\n\n".join(f"Article {i + 1}:\n{a['text'][:share]}" for i, a in enumerate(articles))
-    prompt = STUFF_PROMPT.replace("about 250 words", f"about {words} words") + body
-    return generator.generate([{"role": "user", "content": prompt}], max_tokens=2 * words + 100)
-
-
 def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, bool] | None = None) -> dict:
     """All runs of one system (in this process): per input, the runs' measurements."""
     ensure_punkt_data()
@@ -102,7 +96,14 @@ def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, 
             first: list[float] = []
             t0 = time.perf_counter()
             if system == "stuff":
-                generation = stuff(generator, data["articles"], OPTIONS.max_words, args.stuff_context_chars)
+                words = OPTIONS.max_words
+                generation = stuff_generation(
+                    [a["text"] for a in data["articles"]],
+                    generator,
+                    args.stuff_context_chars,
+                    words=words,
+                    max_tokens=2 * words + 100,
+                )
                 seconds = time.perf_counter() - t0
                 from nltk.tokenize import sent_tokenize
 
@@ -138,7 +139,8 @@ def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, 
             if run:
                 runs.append(entry)
         out["inputs"][name] = runs
-    out["peak_rss_mb"] = round(peak_rss_mb())
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so this child would report its parent's peak
+    out["peak_rss_mb"] = round(proc_status_mb("VmHWM"))
     return out
 
 
@@ -208,15 +210,6 @@ def parallel_slots(args: argparse.Namespace) -> dict[str, Any]:
         print(out, file=sys.stderr, flush=True)
         del server
     return out
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS (VmHWM). Not ``ru_maxrss``: Linux carries that over exec from
-    the parent, so a child of a big parent would report the parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def in_subprocess(system: str, args: argparse.Namespace, schedule: tuple[int, int, bool] | None = None) -> dict:

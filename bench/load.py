@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from server import rss_mb, serving  # bench/ is on sys.path when run as a script
+from server import proc_status_mb, serving  # bench/ is on sys.path when run as a script
 
 from summarizer.files import read_articles
 
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             warm = httpx.post(f"{base}/v1/briefs", json={"articles": SEEDS}, timeout=300)
             warm_s = time.perf_counter() - started
             assert warm.status_code == 200, warm.text
-            rss_warm = rss_mb(server.pid)
+            rss_warm = proc_status_mb("VmRSS", server.pid)
             print(f"warm-up brief {warm_s:.1f} s; server RSS {rss_warm:.0f} MB; load for {args.duration:.0f} s")
             results: list[dict[str, Any]] = []
             samples: list[int] = []
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
 
             asyncio.run(run())
-            rss_end = rss_mb(server.pid)
+            rss_end = proc_status_mb("VmRSS", server.pid)
             max_briefs = httpx.get(f"{base}/readyz").json()["max_briefs"]
     report = summarize(results, samples, max_briefs, rss_warm, rss_end, args, warm_s)
     (args.out / "results.json").write_text(json.dumps({"report": report, "requests": results}, indent=1))

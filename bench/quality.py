@@ -42,7 +42,7 @@ from summarizer.models import DEFAULT_MODEL, load_generator
 from summarizer.pipeline import BriefOptions, Summarizer
 from summarizer.punkt_data import ensure_punkt_data
 from summarizer.text import names, numbers, same_name, words
-from summarizer.types import Citation, Sentence
+from summarizer.types import Citation, Generation, Sentence
 from summarizer.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,17 +131,24 @@ def lexrank(cluster: dict[str, Any]) -> list[str]:
 
 
 STUFF_PROMPT = (
-    "Summarize the following news articles about one story in about 250 words, as a neutral news brief. "
+    "Summarize the following news articles about one story in about {words} words, as a neutral news brief. "
     "Use only facts from the articles.\n\n"
 )
 
 
-def stuff(cluster: dict[str, Any], generator: Generator, context_chars: int) -> tuple[list[str], dict[str, int]]:
+def stuff_generation(
+    texts: list[str], generator: Generator, context_chars: int, *, words: int = WORDS, max_tokens: int = 400
+) -> Generation:
     """What a generic pipeline does: all articles in one prompt, each cut to a fair share of the context."""
+    share = context_chars // max(len(texts), 1)
+    body = "\n\n".join(f"Article {i + 1}:\n{text[:share]}" for i, text in enumerate(texts))
+    prompt = STUFF_PROMPT.format(words=words) + body
+    return generator.generate([{"role": "user", "content": prompt}], max_tokens=max_tokens)
+
+
+def stuff(cluster: dict[str, Any], generator: Generator, context_chars: int) -> tuple[list[str], dict[str, int]]:
     documents = ["\n".join(d["sentences"]) for d in cluster["documents"]]
-    share = context_chars // max(len(documents), 1)
-    body = "\n\n".join(f"Article {i + 1}:\n{text[:share]}" for i, text in enumerate(documents))
-    generation = generator.generate([{"role": "user", "content": STUFF_PROMPT + body}], max_tokens=400)
+    generation = stuff_generation(documents, generator, context_chars)
     from nltk.tokenize import sent_tokenize
 
     sentences = [s for s in sent_tokenize(generation.text.replace("\n", " ")) if s.strip()]

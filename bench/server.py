@@ -21,10 +21,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process now, from /proc (Linux)."""
+def proc_status_mb(field: str, pid: int | str = "self") -> float:
+    """A memory figure of a process in MiB from /proc (Linux): ``VmRSS`` now, ``VmHWM`` its peak."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
