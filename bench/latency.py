@@ -43,7 +43,7 @@ from summarizer.punkt_data import ensure_punkt_data
 
 SYSTEMS = {"brief": DEFAULT_MODEL, "brief-0.5b": "qwen2.5-coder-0.5b", "stuff": DEFAULT_MODEL}
 OPTIONS = BriefOptions()  # what the CLI and the API give by default
-NON_LLM_STAGES = ("ingest", "segment", "clean", "embed", "dedup", "plan", "cite", "verify")
+NON_LLM_STAGES = ("ingest", "segment", "clean", "embed", "dedup", "plan", "cite", "check")
 # (decode threads, prompt threads, prompt cache) tried by --schedule; 2 vCPUs here
 SCHEDULES = ((1, 2, True), (2, 2, True), (1, 1, True), (1, 2, False))
 

@@ -2,8 +2,9 @@
 
 ``create_app()`` builds everything from the environment (``ServiceSettings``); its
 lifespan loads and warms the models once. Briefs run one at a time in a worker thread
-behind a bounded queue (``admission.py``) and are cached by content (``cache.py``).
-Every error is JSON ``{"error": {"code", "message", "field"}}``.
+behind a bounded queue (``admission.py``) and are cached by content (``cache.py``). Claim
+checks (``POST /v1/check``, embedder only, about a second) skip that queue: they run one at a
+time in a thread of their own, beside a brief. Every error is JSON ``{"error": {"code", "message", "field"}}``.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from summarizer import __version__
 from summarizer.admission import Admission, QueueFull
 from summarizer.cache import BriefCache, cache_key
+from summarizer.check import MAX_CLAIM_CHARS, MAX_CLAIMS, validate_claims
 from summarizer.config import ServiceSettings, home
 from summarizer.errors import BriefCancelled, GenerationError, InputError, InputTooLargeError, ModelError
 from summarizer.files import read_articles
 from summarizer.pipeline import BriefOptions, Summarizer
-from summarizer.render import brief_event, renderings, sentence_dict, sentence_event
+from summarizer.render import brief_event, check_dict, renderings, sentence_dict, sentence_event
 from summarizer.types import BriefSentence
 
 log = logging.getLogger("summarizer.api")
@@ -67,6 +69,16 @@ class BriefRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     articles: list[ArticleIn] = Field(description="1 to 20 articles about one story")
     options: OptionsIn = OptionsIn()
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[ArticleIn] = Field(description="1 to 20 articles, as for a brief")
+    # the limits are checked by ``validate_claims`` (413 past them, 422 for an empty list), not here
+    claims: list[str] = Field(
+        description=f"1 to {MAX_CLAIMS} claims, each a non-empty string of at most {MAX_CLAIM_CHARS:,} "
+        "characters; a claim may be several sentences (it is supported only if all of them are)"
+    )
 
 
 class ErrorBody(BaseModel):
@@ -156,7 +168,12 @@ def _example_articles() -> list[dict[str, Any]]:
     except InputError:
         return [
             {"id": "a", "text": "Russia and Ukraine agreed to swap 1,000 prisoners of war each."},
-            {"id": "b", "text": "The two countries will exchange 1,000 prisoners, negotiators said in Istanbul."},
+            {
+                "id": "b",
+                "text": "The two countries will exchange 1,000 prisoners, negotiators said in Istanbul. "
+                "Though a ceasefire agreement is still elusive, the release of 1,000 PoWs is the biggest "
+                "prisoner of war swap between the nations so far.",
+            },
         ]
 
 
@@ -167,6 +184,16 @@ def create_app(
     to ``ServiceSettings.from_env()``."""
     settings = settings or ServiceSettings.from_env()
     example = {"articles": _example_articles(), "options": {"max_sentences": 5, "max_words": 150}}
+    check_example = {
+        "articles": example["articles"],
+        "claims": [
+            # a seed's sentence, and the same with its number changed (the seeds never say 2,000)
+            "Though a ceasefire agreement is still elusive, the release of 1,000 PoWs is the biggest prisoner "
+            "of war swap between the nations so far.",
+            "Though a ceasefire agreement is still elusive, the release of 2,000 PoWs is the biggest prisoner "
+            "of war swap between the nations so far.",
+        ],
+    }
 
     def default_factory() -> Summarizer:
         from summarizer.embed import MiniLMEmbedder
@@ -186,6 +213,7 @@ def create_app(
         app.state.summarizer = summarizer
         app.state.admission = Admission(settings.queue_size)
         app.state.cache = BriefCache(settings.cache_path or home() / "cache.sqlite")
+        app.state.check_lock = asyncio.Lock()
         app.state.ready = True
         yield
         app.state.ready = False
@@ -195,7 +223,7 @@ def create_app(
         version=__version__,
         lifespan=lifespan,
         description="Cited briefs of several news articles about one story. Every sentence of a brief "
-        "cites the source sentences that support it.",
+        "cites the source sentences that support it; `POST /v1/check` checks any claim the same way.",
     )
     app.state.ready = False
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
@@ -348,6 +376,41 @@ def create_app(
             return Response(status_code=499)
         await asyncio.to_thread(cache.put, key, result)
         return _rendered(result, fmt, "miss")
+
+    @app.post(
+        "/v1/check",
+        summary="check claims against the articles, as the brief's own sentences are checked",
+        dependencies=[Depends(authorize)],
+        responses={
+            200: {"description": "per claim: supported or not, its score, and per sentence its citations and problems"},
+            **{status: errors[status] for status in (401, 413, 415, 422)},
+        },
+    )
+    async def check_claims(
+        body: CheckRequest = Body(
+            openapi_examples={
+                "seeds": {
+                    "summary": "the two seed articles, one claim they support and one they do not",
+                    "value": check_example,
+                }
+            }
+        ),
+    ) -> Response:
+        """Each claim is split into sentences; each sentence cites the articles' sentences closest
+        to it and is checked against them (numbers, names, negation, new words). A claim is
+        supported only if all its sentences are. Uses the embedder only; not cached."""
+        summarizer: Summarizer = app.state.summarizer
+        raw = [article.model_dump(exclude_none=True) for article in body.articles]
+        try:
+            claims = validate_claims(body.claims)
+            summarizer.check(raw, BriefOptions())  # bad articles are refused before waiting for the lock
+            # One check at a time: the embedder is shared with the brief worker (MiniLMEmbedder is
+            # safe to call from two threads), but two checks at once only split the same cores.
+            async with app.state.check_lock:
+                results = await asyncio.to_thread(summarizer.check_claims, raw, claims)
+        except InputError as error:
+            return error_response(*_failure(error))
+        return JSONResponse(check_dict(results))
 
     def _failure(error: Exception) -> tuple[int, str, str, str | None, dict[str, str] | None]:
         """(status, code, message, field, headers) of an error a brief can end in."""

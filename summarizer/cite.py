@@ -31,6 +31,39 @@ MIN_EXTRA_SUPPORT = 0.45
 # "Nearly as good" as the best citation.
 CLOSE_TO_BEST = 0.85
 MAX_CITATIONS = 5
+# Sentences the verifier reads for one sentence: a fused or summary sentence draws on a few
+# (SummEdits summary sentences: up to 4); claims must each find one sentence among them, so
+# more candidates do not let unrelated sentences lend words to a claim, only to the word check.
+MAX_CANDIDATES = 10
+
+
+def rank(
+    text: str,
+    text_vector: np.ndarray,
+    candidates: Sequence[Sentence],
+    candidate_vectors: np.ndarray,
+    limit: int = MAX_CANDIDATES,
+) -> tuple[Citation, ...]:
+    """Up to ``limit`` candidates with support ≥ ``MIN_SUPPORT``, best first: the sentences a
+    verifier should read before deciding which of them ``text`` cites."""
+    if not candidates:
+        return ()
+    support = _support(text, text_vector, candidates, candidate_vectors)
+    order = [int(i) for i in np.argsort(-support, kind="stable")[:limit] if support[i] >= MIN_SUPPORT]
+    return tuple(_citation(candidates[i], support[i]) for i in order)
+
+
+def _support(text: str, text_vector: np.ndarray, candidates: Sequence[Sentence], candidate_vectors: np.ndarray):
+    wanted = terms(text)
+    cosines = candidate_vectors @ text_vector
+    coverage = np.array([len(wanted & terms(c.text)) / len(wanted) if wanted else 0.0 for c in candidates])
+    return 0.5 * np.clip(cosines, 0, 1) + 0.5 * coverage
+
+
+def _citation(sentence: Sentence, support: float) -> Citation:
+    return Citation(
+        sentence.article_id, sentence.index, sentence.start, sentence.end, sentence.text, round(float(support), 3)
+    )
 
 
 def cite(
@@ -46,10 +79,8 @@ def cite(
     if not candidates:
         return ()
     wanted = terms(text)
-    cosines = candidate_vectors @ text_vector
     candidate_terms = [terms(c.text) for c in candidates]
-    coverage = np.array([len(wanted & t) / len(wanted) if wanted else 0.0 for t in candidate_terms])
-    support = 0.5 * np.clip(cosines, 0, 1) + 0.5 * coverage
+    support = _support(text, text_vector, candidates, candidate_vectors)
     order = [int(i) for i in np.argsort(-support, kind="stable")]
     best = order[0]
     if support[best] < MIN_SUPPORT:
@@ -64,8 +95,4 @@ def cite(
         if support[i] >= CLOSE_TO_BEST * support[best] or len(new_terms) >= 2 or new_terms & key_terms:
             chosen.append(i)
             covered |= candidate_terms[i]
-    return tuple(
-        Citation(c.article_id, c.index, c.start, c.end, c.text, round(float(support[i]), 3))
-        for i in chosen
-        for c in (candidates[i],)
-    )
+    return tuple(_citation(candidates[i], support[i]) for i in chosen)

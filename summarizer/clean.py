@@ -120,6 +120,20 @@ def clean(sentences: Sequence[Sentence]) -> Cleaned:
     return Cleaned(tuple(kept), tuple(dropped))
 
 
+# Set aside for being short, not for being unsafe: when an article has nothing else (a
+# one-line article), these are still its story. Text aimed at the model, markup and floods
+# are never given back (a brief of them is what an injection wants).
+SHORT_REASONS = frozenset({"fragment", "heading"})
+
+
+def usable(cleaned: Cleaned) -> tuple[Sentence, ...]:
+    """The sentences a brief or a check may use: the kept ones, or, when nothing was kept,
+    those set aside only for being short. Empty when everything was unsafe or boilerplate."""
+    if cleaned.kept:
+        return cleaned.kept
+    return tuple(d.sentence for d in cleaned.dropped if d.reason in SHORT_REASONS)
+
+
 def _reason_to_drop(text: str) -> str | None:
     for reason, pattern in _BOILERPLATE:
         if pattern.search(text):

@@ -1,6 +1,8 @@
-"""Command line: ``summarizer brief PATH...`` and ``summarizer models list|pull|verify``.
+"""Command line: ``summarizer brief PATH...``, ``summarizer check PATH... --claims FILE`` and
+``summarizer models list|pull|verify``.
 
-Exit codes: 0 success, 2 bad input or usage, 3 model missing/corrupt/failed.
+Exit codes: 0 success (for ``check``, also when claims are not supported), 1 ``check --strict``
+with a claim not supported, 2 bad input or usage, 3 model missing/corrupt/failed.
 Progress goes to stderr (``--quiet`` silences it); the brief alone goes to stdout, or with
 ``--stream`` one JSON object per line: ``sentence`` events as sentences are ready, then ``brief``.
 """
@@ -11,6 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from summarizer.errors import InputError, ModelError, SummarizerError
 from summarizer.render import FORMATS
@@ -41,6 +44,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
+    check = commands.add_parser(
+        "check",
+        help="check claims against articles: is each one stated by them, and which sentences say so",
+        description="Check each claim (one per line of --claims) against the articles, exactly as the "
+        "brief's own sentences are checked: a claim is supported only if every sentence of it is. "
+        "Needs only the sentence embedder, not the LLM.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .json article files, or directories of them")
+    check.add_argument(
+        "--claims",
+        required=True,
+        metavar="FILE",
+        help="UTF-8 text file with one claim per line (blank lines skipped; a claim may be several "
+        "sentences); `-` reads standard input",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--strict", action="store_true", help="exit 1 when any claim is not supported (default: exit 0 either way)"
+    )
+    check.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
     models = commands.add_parser("models", help="list, provision and check the generation models")
     model_commands = models.add_subparsers(dest="models_command", required=True)
     model_commands.add_parser("list", help="known models and whether each is provisioned")
@@ -50,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
         "--from-hub", action="store_true", help="download from the public Hugging Face repository instead"
     )
     pull.add_argument("--quiet", action="store_true")
-    check = model_commands.add_parser("verify", help="re-hash a provisioned model against its pinned sha256")
-    check.add_argument("name", nargs="?", default=None)
+    verify = model_commands.add_parser("verify", help="re-hash a provisioned model against its pinned sha256")
+    verify.add_argument("name", nargs="?", default=None)
     return parser
 
 
@@ -66,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "brief":
             return _brief(args, progress)
+        if args.command == "check":
+            return _check(args, progress)
         return _models(args, progress)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -117,6 +143,88 @@ def _summarizer(model: str | None):
     from summarizer.pipeline import Summarizer
 
     return Summarizer(MiniLMEmbedder(), load_generator(model))
+
+
+def _check(args: argparse.Namespace, progress) -> int:
+    from summarizer.check import validate_claims
+    from summarizer.files import read_articles
+    from summarizer.pipeline import BriefOptions
+    from summarizer.render import check_dict, check_text
+
+    raw = read_articles(args.paths)
+    claims, lines = _read_claims(args.claims)
+    try:
+        validate_claims(claims)
+    except InputError as error:
+        raise _on_line(error, args.claims, lines) from None
+    summarizer = _checker()
+    summarizer.check(raw, BriefOptions())  # bad articles fail before the embedder loads
+    progress(f"loading the embedder ({summarizer.embedder.name}); the LLM is not needed")
+    summarizer.embedder.warm_up()
+    results = summarizer.check_claims(raw, claims)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(check_dict(results), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(check_text(results))
+    supported = sum(r.supported for r in results)
+    progress(f"done: {supported} of {len(results)} claim(s) supported")
+    return 1 if args.strict and supported < len(results) else 0
+
+
+def _read_claims(source: str) -> tuple[list[str], list[int]]:
+    """The non-blank lines of ``source`` (a file, or ``-`` for stdin) and their line numbers."""
+    if source == "-":
+        text = sys.stdin.read()
+        name = "standard input"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"claims file {source} does not exist.", field=source)
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"claims file {source} is not UTF-8 text (invalid byte at offset {error.start}).", field=source
+            ) from None
+        name = f"claims file {source}"
+    claims, lines = [], []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            claims.append(line.strip())
+            lines.append(number)
+    if not claims:
+        raise InputError(f"{name} holds no claims: write one claim per line.", field=source)
+    return claims, lines
+
+
+def _on_line(error: InputError, source: str, lines: list[int]) -> InputError:
+    """A claims error (``claims[i]``) renamed to the line of the claims file it came from."""
+    name = "standard input" if source == "-" else source
+    if error.field.startswith("claims[") and error.field.endswith("]"):
+        line = lines[int(error.field[len("claims[") : -1])]
+        return type(error)(f"{name}, line {line}: {error}", field=f"{source}:{line}")
+    return type(error)(f"{name}: {error}", field=source)
+
+
+def _checker():
+    """A ``Summarizer`` for ``check``: the embedder (not yet loaded) and no LLM at all, so a check
+    works without a provisioned generation model."""
+    from summarizer.embed import MiniLMEmbedder
+    from summarizer.pipeline import Summarizer
+
+    return Summarizer(MiniLMEmbedder(), _NoGenerator())
+
+
+class _NoGenerator:
+    """Stands in for the LLM where only the embedder is used; any use of it is a bug."""
+
+    name = "none"
+
+    def warm_up(self) -> None:
+        raise ModelError("summarizer check does not load a generation model.")
+
+    def generate(self, messages, *, max_tokens):  # type: ignore[no-untyped-def]
+        raise ModelError("summarizer check does not generate text.")
 
 
 def _models(args: argparse.Namespace, progress) -> int:

@@ -13,18 +13,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from summarizer.check import ClaimCheck, check_sentence, validate_claims
 from summarizer.cite import cite
-from summarizer.clean import clean
+from summarizer.clean import clean, usable
 from summarizer.dedup import dedup
 from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, InputError
-from summarizer.fuse import fuse
+from summarizer.fuse import compress, fuse
 from summarizer.generate import Generator
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
 from summarizer.segment import segment
-from summarizer.types import Brief, BriefSentence, Cleaned, PlannedGroup, Progress, Sentence
-from summarizer.verify import verify
+from summarizer.types import Article, Brief, BriefSentence, Cleaned, PlannedGroup, Progress, Sentence
+from summarizer.verify import warm_up as warm_up_checks
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,35 @@ class Summarizer:
     def warm_up(self) -> None:
         self.embedder.warm_up()
         self.generator.warm_up()
+        warm_up_checks()
 
     def check(self, raw_articles: Sequence[Mapping[str, Any]], options: BriefOptions) -> None:
         """Raise ``InputError`` for input ``brief`` would refuse, without touching a model:
         callers check before queueing or loading (milliseconds, vs. seconds for a brief)."""
         options.validated()
         ingest(raw_articles, self.limits)
+
+    def check_claims(self, raw_articles: Sequence[Mapping[str, Any]], claims: Sequence[str]) -> tuple[ClaimCheck, ...]:
+        """Check each claim against the articles (``check.py``): the sentences of a claim are
+        cited among all the articles' kept sentences and checked claim by claim, exactly as the
+        brief's own sentences are. Raises ``InputError`` for bad articles or claims."""
+        claims = validate_claims(claims)
+        articles = ingest(raw_articles, self.limits)
+        cleaned = clean(segment(articles))
+        kept = usable(cleaned)
+        if not kept:
+            raise InputError(_nothing_usable(cleaned), field="articles")
+        vectors = self.embedder.embed([s.text for s in kept])
+        results = []
+        for claim in claims:
+            parts = [s.text for s in segment([Article(id="claim", title="", text=claim)])]
+            part_vectors = self.embedder.embed(parts)
+            results.append(
+                ClaimCheck(
+                    claim, tuple(check_sentence(p, v, kept, vectors) for p, v in zip(parts, part_vectors, strict=True))
+                )
+            )
+        return tuple(results)
 
     def brief(
         self,
@@ -106,11 +130,11 @@ class Summarizer:
             sentences = segment(articles)
         with stage("clean"):
             cleaned = clean(sentences)
-            if not cleaned.kept:
-                # Nothing but fragments (a one-line article): summarise what there is
-                # rather than refuse; the dropped list would otherwise hold everything.
-                cleaned = Cleaned(sentences, ())
-        kept = cleaned.kept
+            kept = usable(cleaned)
+            if not kept:
+                raise InputError(_nothing_usable(cleaned), field="articles")
+            if kept is not cleaned.kept:  # a one-line article: its short sentences are the story
+                cleaned = Cleaned(kept, tuple(d for d in cleaned.dropped if d.sentence not in kept))
         progress(f"{len(articles)} article(s), {len(sentences)} sentences, {len(kept)} kept after cleaning")
         check_cancelled()
         with stage("embed"):
@@ -158,35 +182,45 @@ class Summarizer:
         )
 
     def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
-        """Fuse, cite and verify one planned group; retry once; else fall back to a source sentence."""
+        """Fuse the group's evidence and check it; retry once with the check's objections; then
+        compress the group's best sentence (deletion only) and check that; else quote it."""
         evidence = [kept[r] for r in item.evidence_rows]
         evidence_vectors = vectors[list(item.evidence_rows)]
+        representative = kept[item.representative_row]
         objections: tuple[str, ...] = ()
         rejected: list[str] = []
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
             with stage("fuse"):
-                generation = fuse([s.text for s in evidence], self.generator, objections=objections)
+                if attempt < 3:
+                    generation = fuse([s.text for s in evidence], self.generator, objections=objections)
+                else:
+                    generation = compress(representative.text, self.generator)
+            for key in ("prompt_tokens", "completion_tokens", "cached_tokens", "prompt_ms", "decode_ms"):
+                usage[key] += getattr(generation, key)
             usage["llm_calls"] += 1
-            usage["prompt_tokens"] += generation.prompt_tokens
-            usage["completion_tokens"] += generation.completion_tokens
-            usage["cached_tokens"] += generation.cached_tokens
-            usage["prompt_ms"] += generation.prompt_ms
-            usage["decode_ms"] += generation.decode_ms
-            with stage("cite"):
-                citations = (
-                    cite(generation.text, self.embedder.embed([generation.text])[0], evidence, evidence_vectors)
+            with stage("check"):
+                checked = (
+                    check_sentence(
+                        generation.text, self.embedder.embed([generation.text])[0], evidence, evidence_vectors
+                    )
                     if generation.text
-                    else ()
+                    else None
                 )
-            with stage("verify"):
-                verdict = verify(generation.text, citations)
-            if verdict.supported:
+            if checked is not None and checked.supported:
                 return BriefSentence(
-                    generation.text, citations, extractive=False, attempts=attempt, rejected=tuple(rejected)
+                    generation.text, checked.citations, extractive=False, attempts=attempt, rejected=tuple(rejected)
                 )
+            objections = checked.problems if checked is not None else ("empty answer",)
             rejected.append(generation.text)
-            objections = verdict.problems
-        representative = kept[item.representative_row]
         with stage("cite"):
             citations = cite(representative.text, vectors[item.representative_row], evidence, evidence_vectors)
-        return BriefSentence(representative.text, citations, extractive=True, attempts=2, rejected=tuple(rejected))
+        return BriefSentence(representative.text, citations, extractive=True, attempts=3, rejected=tuple(rejected))
+
+
+def _nothing_usable(cleaned: Cleaned) -> str:
+    reasons = sorted({d.reason for d in cleaned.dropped})
+    return (
+        "the articles hold no sentence that can be used: everything was set aside as "
+        + (", ".join(reasons) or "empty")
+        + ". Send the article text itself (text addressed to a language model is never summarised)."
+    )

@@ -1,4 +1,5 @@
-"""Stage 9, render: a ``Brief`` as JSON (a dict), Markdown with footnotes, or an HTML snippet.
+"""Stage 9, render: a ``Brief`` as JSON (a dict), Markdown with footnotes, or an HTML snippet;
+and the results of a claim check (``summarizer check``, ``POST /v1/check``) as JSON or text.
 
 All text that came from articles is escaped in HTML; Markdown footnotes quote the cited
 sentence and link the article.
@@ -7,9 +8,13 @@ sentence and link the article.
 from __future__ import annotations
 
 import html
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from summarizer.types import Brief, BriefSentence, Citation
+
+if TYPE_CHECKING:  # check.py pulls in cite and verify; rendering needs only the records' fields
+    from summarizer.check import ClaimCheck
 
 Format = Literal["json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
@@ -93,6 +98,52 @@ def brief_event(renderings: dict[str, Any], fmt: Format) -> dict[str, Any]:
 def renderings(brief: Brief) -> dict[str, Any]:
     """Every format at once (what the service caches)."""
     return {"json": to_dict(brief), "markdown": to_markdown(brief), "html": to_html(brief)}
+
+
+def check_dict(results: Sequence[ClaimCheck]) -> dict[str, Any]:
+    """The JSON document of a claim check (``summarizer check --format json``, ``POST /v1/check``):
+    per claim its verdict, its weakest sentence's score and each sentence with its citations (as in
+    the brief's JSON) and, when not supported, its problems."""
+    return {
+        "results": [
+            {
+                "claim": result.claim,
+                "supported": result.supported,
+                "score": float(result.score),
+                "sentences": [
+                    {
+                        "text": s.text,
+                        "supported": s.supported,
+                        "citations": [_citation(c) for c in s.citations],
+                        "problems": list(s.problems),
+                    }
+                    for s in result.sentences
+                ],
+            }
+            for result in results
+        ]
+    }
+
+
+def check_text(results: Sequence[ClaimCheck]) -> str:
+    """A claim check for a person: one block per claim, its verdict, then per sentence its
+    problems and its citations (``article-id #sentence-index: text``, the index as in the JSON)."""
+    blocks = []
+    for number, result in enumerate(results, 1):
+        verdict = "SUPPORTED" if result.supported else "NOT SUPPORTED"
+        lines = [f"{number}. {verdict} (score {result.score:.2f}): {result.claim}"]
+        several = len(result.sentences) > 1
+        for s in result.sentences:
+            indent = "   "
+            if several:
+                lines.append(f"{indent}{'supported' if s.supported else 'not supported'}: {s.text}")
+                indent += "  "
+            lines.extend(f"{indent}problem: {problem}" for problem in s.problems)
+            lines.extend(f"{indent}cites {c.article_id} #{c.sentence_index}: {c.text}" for c in s.citations)
+            if not s.citations:
+                lines.append(f"{indent}cites nothing: no source sentence is close enough")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
 
 
 def _citation(c: Citation) -> dict[str, Any]:

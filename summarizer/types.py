@@ -145,6 +145,8 @@ class Verdict:
 
     supported: bool
     problems: tuple[str, ...] = ()
+    # indexes of the candidate sentences that carry the sentence's claims: what it cites
+    used: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -420,3 +420,106 @@ def _ready(base: str) -> bool:
         return httpx.get(f"{base}/readyz").status_code == 200
     except httpx.TransportError:
         return False
+
+
+# --- POST /v1/check: claims against the articles (embedder only) -----------------------------
+
+COPIED = "The two countries have not agreed on a ceasefire yet."  # verbatim in seed 003, sentence index 1
+CHANGED = (  # seed 003 says 1,000
+    "Moscow and Russia have come to an understanding where they will swap 2,000 prisoners of war (PoWs) each, "
+    "as confirmed by the top Moscow negotiator."
+)
+
+
+def test_check_answers_per_claim_and_sentence(client, seeds):
+    response = client.post("/v1/check", json={"articles": seeds, "claims": [COPIED, CHANGED]})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert list(data) == ["results"]
+    copied, changed = data["results"]
+    assert set(copied) == {"claim", "supported", "score", "sentences"}
+    assert (copied["claim"], copied["supported"], changed["supported"]) == (COPIED, True, False)
+    (sentence,) = copied["sentences"]
+    assert set(sentence) == {"text", "supported", "citations", "problems"}
+    assert sentence["problems"] == [] and copied["score"] >= 0.9
+    citation = next(c for c in sentence["citations"] if c["text"] == COPIED)
+    assert (citation["article_id"], citation["sentence_index"]) == ("003_9ab0395e07a1f050", 1)
+    article = next(a for a in seeds if a["id"] == citation["article_id"])
+    # the same citation object as a brief's: its span indexes the article's text
+    assert set(citation) == {"article_id", "sentence_index", "start", "end", "text", "score"}
+    assert article["text"][citation["start"] : citation["end"]] == COPIED
+    assert any("2000" in p.replace(",", "") for p in changed["sentences"][0]["problems"])
+
+
+def test_the_openapi_example_of_check_is_one_true_and_one_false_claim(client):
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/v1/check"]["post"]
+    example = operation["requestBody"]["content"]["application/json"]["examples"]["seeds"]["value"]
+    assert len(example["articles"]) == 2 and len(example["claims"]) == 2
+    assert {"401", "413", "415", "422"} <= set(operation["responses"])
+    results = client.post("/v1/check", json=example).json()["results"]
+    assert [r["supported"] for r in results] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"articles": [SHORT], "claims": []}, 422, "claims"),
+        ({"articles": [SHORT]}, 422, "claims"),
+        ({"articles": [SHORT], "claims": "one claim"}, 422, "claims"),
+        ({"articles": [SHORT], "claims": ["fine", 5]}, 422, "claims[1]"),
+        ({"articles": [SHORT], "claims": ["fine", "  "]}, 422, "claims[1]"),
+        ({"articles": [SHORT], "claims": ["A claim."] * 51}, 413, "claims"),
+        ({"articles": [SHORT], "claims": ["x" * 2_001]}, 413, "claims[0]"),
+        ({"articles": [], "claims": ["A claim."]}, 422, "articles"),
+        ({"articles": [{"id": "a", "text": ""}], "claims": ["A claim."]}, 422, "articles[0].text"),
+        ({"articles": [{"id": str(i), "text": "A fact."} for i in range(21)], "claims": ["A fact."]}, 413, "articles"),
+        ({"articles": [SHORT], "claims": ["A claim."], "options": {}}, 422, "options"),
+    ],
+)
+def test_check_errors_are_json_naming_the_field(client, body, status, field):
+    response = client.post("/v1/check", json=body)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["field"] == field and len(error["message"]) > 10 and error["code"]
+
+
+def test_check_needs_an_api_key_when_keys_are_set(app_factory):
+    body = {"articles": [SHORT], "claims": ["The council approved the budget on Monday."]}
+    with TestClient(app_factory(ServiceSettings(api_keys=frozenset({"s3cret"})))) as client:
+        missing = client.post("/v1/check", json=body)
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+        assert missing.json()["error"]["code"] == "unauthorized"
+        assert client.post("/v1/check", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        allowed = client.post("/v1/check", json=body, headers={"Authorization": "Bearer s3cret"})
+        assert allowed.status_code == 200 and allowed.json()["results"][0]["supported"] is True
+
+
+def test_checks_run_beside_a_brief_and_beside_each_other(app_factory, seeds):
+    """A check does not wait in the brief queue (with ``queue_size=0`` and a brief running, anything
+    queued would be a 429), and checks sharing the embedder with the brief worker and with each
+    other give exactly the answer of a check alone."""
+    body = {"articles": seeds, "claims": [COPIED, CHANGED]}
+    with TestClient(app_factory(ServiceSettings(queue_size=0))) as client:
+        alone = client.post("/v1/check", json=body).json()
+        admission = client.app.state.admission
+        brief: dict = {}
+        worker = threading.Thread(
+            target=lambda: brief.setdefault(
+                "response", client.post("/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 3}})
+            )
+        )
+        worker.start()
+        wait_until(lambda: admission.inside == 1)
+        checks: list = []
+        threads = [
+            threading.Thread(target=lambda: checks.append(client.post("/v1/check", json=body))) for _ in range(3)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        worker.join()
+        assert brief["response"].status_code == 200
+        assert [c.status_code for c in checks] == [200, 200, 200]
+        assert all(c.json() == alone for c in checks)

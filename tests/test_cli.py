@@ -1,5 +1,6 @@
 """The command line, run in-process through ``main`` with real models."""
 
+import io
 import json
 
 import pytest
@@ -69,3 +70,65 @@ def test_stream_emits_each_sentence_then_the_whole_brief(capsys, smollm):
     position = 0
     for event in sentences:
         position = body.index(event["sentence"]["text"], position)
+
+
+# --- summarizer check: claims against the articles (embedder only) ---------------------------
+
+TRUE_CLAIM = (
+    "Moscow and Russia have come to an understanding where they will swap 1,000 prisoners of war (PoWs) each, "
+    "as confirmed by the top Moscow negotiator."
+)
+FALSE_CLAIM = TRUE_CLAIM.replace("1,000", "2,000")  # the seeds say 1,000
+
+
+def test_check_json_of_the_seeds(tmp_path, capsys):
+    claims = tmp_path / "claims.txt"
+    claims.write_text(f"{TRUE_CLAIM}\n\n   \n{FALSE_CLAIM}\n", encoding="utf-8")
+    code = main(["check", "seeds/", "--claims", str(claims), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err  # unsupported claims are a result, not a failure (see --strict)
+    data = json.loads(out)
+    assert list(data) == ["results"]
+    true, false = data["results"]  # blank lines skipped
+    assert set(true) == {"claim", "supported", "score", "sentences"}
+    assert (true["claim"], true["supported"], false["claim"], false["supported"]) == (
+        TRUE_CLAIM,
+        True,
+        FALSE_CLAIM,
+        False,
+    )
+    assert isinstance(true["score"], float)
+    (sentence,) = true["sentences"]
+    assert set(sentence) == {"text", "supported", "citations", "problems"} and sentence["problems"] == []
+    assert {"article_id", "sentence_index", "start", "end", "text", "score"} == set(sentence["citations"][0])
+    assert TRUE_CLAIM in [c["text"] for c in sentence["citations"]]
+    assert any("2000" in p.replace(",", "") for p in false["sentences"][0]["problems"])
+    assert "1 of 2 claim(s) supported" in err and "loading the embedder" in err
+
+
+def test_check_reads_claims_from_stdin_and_strict_exits_1(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{TRUE_CLAIM}\n{FALSE_CLAIM}\n"))
+    code = main(["check", "seeds", "--claims", "-", "--strict", "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    blocks = out.strip().split("\n\n")
+    assert blocks[0].startswith("1. SUPPORTED (score ")
+    assert f"\n   cites 003_9ab0395e07a1f050 #0: {TRUE_CLAIM}" in blocks[0]
+    assert blocks[1].startswith("2. NOT SUPPORTED") and "problem: " in blocks[1]
+
+
+def test_check_bad_claims_exit_2_naming_the_file_or_line(tmp_path, capsys):
+    missing = tmp_path / "nope.txt"
+    assert main(["check", "seeds", "--claims", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"claims file {missing} does not exist" in err and "Traceback" not in err
+    too_long = tmp_path / "long.txt"
+    too_long.write_text(f"{TRUE_CLAIM}\n\n{'word ' * 500}\n", encoding="utf-8")
+    assert main(["check", "seeds", "--claims", str(too_long)]) == 2
+    assert f"{too_long}, line 3: claims[1] has 2,499 characters" in capsys.readouterr().err
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \n", encoding="utf-8")
+    assert main(["check", "seeds", "--claims", str(blank)]) == 2
+    assert "holds no claims" in capsys.readouterr().err
+    assert main(["check", "nowhere/", "--claims", str(blank)]) == 2  # the articles are read first
+    assert "nowhere does not exist" in capsys.readouterr().err

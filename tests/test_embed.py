@@ -25,3 +25,36 @@ def test_order_batching_and_cache_do_not_change_results(embedder):
 
 def test_model_comes_from_the_installed_package():
     assert (minilm_path() / "config.json").is_file()
+
+
+def test_several_threads_at_once_get_the_vectors_of_one(embedder):
+    """The service embeds from the brief worker and from claim checks at the same time."""
+    import threading
+
+    from summarizer.embed import MiniLMEmbedder
+
+    batches = [
+        [f"Thread {t}, batch {b}, sentence {i}: " + "the talks went on " * (i % 7 + 1) for i in range(t + 5 * b + 1)]
+        for t in range(4)
+        for b in range(4)
+    ]
+    shared = MiniLMEmbedder(cache_size=0)  # no cache: every call runs the tokenizer and the model
+    shared.warm_up()
+    results: dict[int, np.ndarray] = {}
+    errors: list[BaseException] = []
+
+    def work(first: int) -> None:
+        try:
+            for n in range(first, len(batches), 4):
+                results[n] = shared.embed(batches[n])
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for n, batch in enumerate(batches):
+        assert np.allclose(results[n], embedder.embed(batch), atol=1e-5)

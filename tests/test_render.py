@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from summarizer.render import render, to_dict, to_html, to_markdown
+from summarizer.check import ClaimCheck, SentenceCheck
+from summarizer.render import check_dict, check_text, render, sentence_dict, to_dict, to_html, to_markdown
 from summarizer.types import Article, Brief, BriefSentence, Citation, Group, Sentence
 
 EVIL = '<script>alert("x")</script> & <b>bold</b>'
@@ -63,3 +64,54 @@ def test_json_carries_citations_dedup_sources_and_timings(brief):
     source = data["sources"][0]
     assert source["text"][first["citations"][0]["start"] : first["citations"][0]["end"]] == "First fact"
     assert data["timings"] == {"total": 12.3}
+
+
+@pytest.fixture()
+def checks(brief):
+    ca, cb = brief.sentences[0].citations
+    return (
+        ClaimCheck("Same fact told again.", (SentenceCheck("Same fact told again.", True, (cb,)),)),
+        ClaimCheck(
+            "First fact. 7 more.",
+            (
+                SentenceCheck("First fact.", True, (ca,)),
+                SentenceCheck("7 more.", False, (), ("numbers not in the sources: 7", "weak support (0.00 < 0.5)")),
+            ),
+        ),
+    )
+
+
+def test_check_json_has_the_documented_shape_and_the_brief_citations(checks, brief):
+    data = json.loads(json.dumps(check_dict(checks)))
+    assert list(data) == ["results"]
+    supported, mixed = data["results"]
+    assert supported == {
+        "claim": "Same fact told again.",
+        "supported": True,
+        "score": 0.8,
+        "sentences": [
+            {
+                "text": "Same fact told again.",
+                "supported": True,
+                # a citation is the same dict as in the brief's JSON
+                "citations": [sentence_dict(brief.sentences[0])["citations"][1]],
+                "problems": [],
+            }
+        ],
+    }
+    assert mixed["supported"] is False and mixed["score"] == 0.0
+    assert [s["supported"] for s in mixed["sentences"]] == [True, False]
+    assert mixed["sentences"][1]["problems"] == ["numbers not in the sources: 7", "weak support (0.00 < 0.5)"]
+
+
+def test_check_text_gives_each_claim_its_verdict_problems_and_citations(checks):
+    first, second = check_text(checks).strip().split("\n\n")
+    assert first.splitlines() == [
+        "1. SUPPORTED (score 0.80): Same fact told again.",
+        "   cites b #0: Same fact told again.",
+    ]
+    lines = second.splitlines()
+    assert lines[0] == "2. NOT SUPPORTED (score 0.00): First fact. 7 more."
+    assert "   supported: First fact." in lines and "   not supported: 7 more." in lines
+    assert "     problem: numbers not in the sources: 7" in lines
+    assert "     cites nothing: no source sentence is close enough" in lines

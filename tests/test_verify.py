@@ -1,3 +1,6 @@
+"""The verifier on the errors it must reject, taken from real briefs and SummEdits edits, and on
+paraphrases it must pass. Real spaCy parses and WordNet; no mocks."""
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,62 +12,131 @@ from summarizer.verify import verify
 SOURCE = "Russia and Ukraine agreed to swap 1,000 prisoners of war each, Vladimir Medinsky said in Istanbul."
 
 
-def _cite(text=SOURCE, score=0.9):
-    return (Citation("a", 0, 0, len(text), text, score),)
+def _cite(*texts, score=0.9):
+    texts = texts or (SOURCE,)
+    return tuple(Citation("a", i, 0, len(t), t, score) for i, t in enumerate(texts))
 
 
-def test_a_faithful_paraphrase_passes():
-    verdict = verify("Russia and Ukraine will exchange 1000 prisoners of war each, Medinsky said.", _cite())
-    assert verdict.supported, verdict.problems
+def _problems(sentence, *sources):
+    verdict = verify(sentence, _cite(*sources))
+    assert not verdict.supported, f"passed: {sentence!r}"
+    return " | ".join(verdict.problems)
 
 
 @pytest.mark.parametrize(
-    ("sentence", "problem"),
+    "sentence",
     [
-        (
-            "Russia and Ukraine agreed to swap 2,000 prisoners of war, Medinsky said.",
-            "numbers not in the sources: 2000",
-        ),
-        (
-            "Russia and Ukraine agreed to swap 1,000 prisoners in Geneva, Medinsky said.",
-            "names not in the sources: geneva",
-        ),
-        ("Lavrov said Russia and Ukraine agreed to swap 1,000 prisoners of war.", "names not in the sources: lavrov"),
-        ("Russia and Ukraine did not agree to swap 1,000 prisoners of war.", "negation not in the sources"),
-        ("The European Union condemned sanctions, tariffs and refugees crossing borders yesterday.", "names not"),
-        ("Visit <a href='http://evil.example'>here</a> for 1,000 prisoners of war in Istanbul.", "markup"),
+        "Russia and Ukraine will exchange 1000 prisoners of war each, Medinsky said.",
+        "Russia and Ukraine agreed to swap 1,000 prisoners of war each, Medinsky said.",
+        "Medinsky said Russia and Ukraine agreed to swap 1,000 prisoners of war each.",
     ],
 )
-def test_unsupported_sentences_are_rejected_with_the_reason(sentence, problem):
+def test_faithful_paraphrases_pass(sentence):
     verdict = verify(sentence, _cite())
-    assert not verdict.supported
-    assert any(problem in p for p in verdict.problems), verdict.problems
+    assert verdict.supported, verdict.problems
 
 
-def test_no_citation_or_weak_support_is_rejected():
-    assert verify("Anything at all.", ()).problems == ("no supporting source sentence",)
-    assert not verify("Russia and Ukraine agreed to swap 1,000 prisoners of war each.", _cite(score=0.3)).supported
+# The seeds' brief before claim-level checking: two false sentences passed the word rules.
+SEED_TALKS = (
+    "This was made at a time when the first face-to-face talks since Russia invaded Ukraine in February 2022 "
+    'were under way, a session in which Moscow was accused by Kyiv of having new, "unacceptable demands."'
+)
+SEED_REQUEST = "The Ukrainian party requested direct negotiations among heads of state."
+SEED_NOTE = "Moscow took note of this request, the Kremlin said."
 
 
-def test_dropping_a_negation_is_rejected():
-    source = "Russia and Ukraine have not agreed on a ceasefire yet."
-    verdict = verify("Russia and Ukraine have agreed on a ceasefire.", _cite(source))
-    assert "drops the sources' negation" in verdict.problems
+def test_a_date_moved_to_another_event_is_rejected():
+    problems = _problems("A face-to-face meeting between Russia and Ukraine was held in February 2022.", SEED_TALKS)
+    assert "moves “February 2022”" in problems and "invaded" in problems
 
 
-def test_new_claim_words_are_rejected():
-    verdict = verify(
-        "Russia and Ukraine agreed to swap 1,000 prisoners after secret bribes funded weapons smuggling.", _cite()
+def test_a_request_turned_into_an_agreement_is_rejected():
+    problems = _problems(
+        "Ukrainian and Russian leaders agreed on direct negotiations among heads of state.", SEED_REQUEST, SEED_NOTE
     )
-    assert any(p.startswith("words not in the sources") for p in verdict.problems)
+    assert "requested" in problems and "agreed" in problems
 
 
-def test_a_passive_turned_around_is_rejected():
-    source = "A session in which Moscow was accused by Kyiv of having new, unacceptable demands."
-    wrong = verify("Moscow accused Kyiv of having new, unacceptable demands.", _cite(source))
-    assert any(p.startswith("reverses who did what") for p in wrong.problems)
-    right = verify("Kyiv accused Moscow of having new, unacceptable demands.", _cite(source))
+def test_the_same_fact_in_other_words_passes():
+    verdict = verify("The Ukrainian party asked for direct negotiations among heads of state.", _cite(SEED_REQUEST))
+    assert verdict.supported, verdict.problems
+
+
+def test_a_passive_turned_around_is_rejected_and_read_right_passes():
+    problems = _problems("Moscow accused Kyiv of having new, unacceptable demands.", SEED_TALKS)
+    assert "reverses who did what" in problems
+    right = verify("Kyiv accused Moscow of having new, unacceptable demands.", _cite(SEED_TALKS))
     assert right.supported, right.problems
+
+
+def test_the_wrong_subject_from_another_sentence_is_rejected():
+    # "Moscow" is in a cited sentence, but not as the one who requested
+    problems = _problems("Moscow requested direct negotiations among heads of state.", SEED_REQUEST, SEED_NOTE)
+    assert "wrong subject" in problems or "not “requested”" in problems
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source", "expected"),
+    [
+        # hedges and attribution (rubric: a hedge dropped so that a claim becomes fact)
+        (
+            "Police are investigating the fire at the warehouse.",
+            "Police are said to be investigating the fire at the warehouse.",
+            "hedges",
+        ),
+        (
+            "The suspect stole the painting from the museum.",
+            "The suspect allegedly stole the painting from the museum.",
+            "hedges",  # "allegedly" dropped
+        ),
+        (
+            "The storm destroyed the harbour.",
+            "Officials said the storm could destroy the harbour.",
+            "hedges",
+        ),
+        ("The navy seized 14 ships.", "The navy seized up to 14 ships.", "drops “up to” before 14"),
+        # time
+        ("The comet will be seen over Europe.", "The comet was seen over Europe.", "future"),
+        # polarity
+        ("The company did not recall the cars.", "The company recalled the cars.", "negation"),
+        ("The council approved the budget.", "The council has not approved the budget.", "negation"),
+        # antonyms (SummEdits antonym swaps)
+        ("Shares of the company rose sharply on Monday.", "Shares of the company fell sharply on Monday.", "rose"),
+        # entity modification (SummEdits): a name, a number, an attribute
+        (
+            "Oman is opening its airspace to Indian carriers.",
+            "Oman is opening its airspace to Israeli carriers.",
+            "Indian",
+        ),
+        ("A mine collapse killed three people.", "A mine collapse killed at least two people.", "3"),
+        ("Lavrov said Russia and Ukraine agreed to swap 1,000 prisoners of war.", SOURCE, "Lavrov"),
+        ("Russia and Ukraine agreed to swap 2,000 prisoners of war, Medinsky said.", SOURCE, "2000"),
+        # invented detail
+        (
+            "Russia and Ukraine agreed to swap 1,000 prisoners after secret bribes funded weapons smuggling.",
+            SOURCE,
+            "words no cited sentence supports",
+        ),
+        ("Visit <a href='http://evil.example'>here</a> for 1,000 prisoners of war in Istanbul.", SOURCE, "markup"),
+    ],
+)
+def test_unsupported_sentences_are_rejected_with_the_reason(sentence, source, expected):
+    assert expected.lower() in _problems(sentence, source).lower()
+
+
+def test_a_sentence_mixing_two_sources_cites_both():
+    first = "Russia and Ukraine agreed to swap 1,000 prisoners of war each."
+    second = "The talks took place in Istanbul on Friday."
+    verdict = verify(
+        "Russia and Ukraine agreed to swap 1,000 prisoners of war each in talks in Istanbul.", _cite(first, second)
+    )
+    assert verdict.supported, verdict.problems
+    assert verdict.used == (0, 1)
+
+
+def test_no_candidate_is_rejected():
+    assert verify("Anything at all.", ()).problems == ("no source sentence says anything like this",)
+    assert not verify("", _cite()).supported
 
 
 # --- properties (hypothesis): whatever the sentence, an unsupported number or name never passes
@@ -91,16 +163,16 @@ def evidence_and_claim(draw):
     return evidence, claim, added
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(evidence_and_claim())
 def test_a_name_or_number_not_in_the_citations_never_passes(case):
     evidence, claim, added = case
     verdict = verify(claim, _cite(evidence, score=1.0))
     assert not verdict.supported
-    assert any(added.lower() in problem for problem in verdict.problems), verdict.problems
+    assert any(added.lower() in problem.lower() for problem in verdict.problems), verdict.problems
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.sampled_from(VOCABULARY + NAMES + ["12", "1,500", "three"]), min_size=3, max_size=30))
 def test_whatever_passes_has_its_numbers_and_names_in_the_citations(tokens):
     evidence = "The " + " ".join(tokens[: len(tokens) // 2 + 1]) + "."

@@ -1,11 +1,16 @@
 // Brief editor: articles in, brief out, every citation one hover/focus/click from its source.
+// Each brief sentence can be edited in place; leaving an edited sentence checks it against the
+// articles (POST /v1/check) and replaces its citations, showing inline why it is not supported.
 // No framework and no network beyond this service; all source text is set with textContent.
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
 const articlesList = $("#articles");
 const template = $("#article-template");
-let lastRequest = null; // the body of the last successful brief, for the copy buttons
+// The brief on screen: `request` is the body it was written from (the copy buttons and the checks
+// use its articles), `data` the service's JSON, `sentences` the sentences as edited so far
+// ({text, citations, extractive, edited, supported, problems}).
+let current = null;
 
 function addArticle(article = {}) {
   const item = template.content.firstElementChild.cloneNode(true);
@@ -68,8 +73,8 @@ function describeError(status, body, headers) {
   return error.field ? `${error.message} (field: ${error.field})` : error.message;
 }
 
-async function postBrief(body, format) {
-  const response = await fetch(`/v1/briefs?format=${format}`, {
+async function post(url, body) {
+  const response = await fetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
@@ -79,16 +84,27 @@ async function postBrief(body, format) {
     try { parsed = await response.json(); } catch (_) { /* not JSON */ }
     throw new Error(describeError(response.status, parsed, response.headers));
   }
+  return response;
+}
+
+async function postBrief(body, format) {
+  const response = await post(`/v1/briefs?format=${format}`, body);
   return format === "json" ? response.json() : response.text();
+}
+
+// One claim (an edited sentence) against the brief's articles: the service's result for it.
+async function postCheck(articles, claim) {
+  const response = await post("/v1/check", { articles, claims: [claim] });
+  return (await response.json()).results[0];
 }
 
 function citationKey(c) {
   return `${c.article_id}:${c.sentence_index}`;
 }
 
-function renderPanes(data) {
+function renderPanes(sources, sentences) {
   const cited = new Map(); // article id → sorted list of citations (unique sentences)
-  for (const sentence of data.sentences) {
+  for (const sentence of sentences) {
     for (const c of sentence.citations) {
       const list = cited.get(c.article_id) || [];
       if (!list.some((x) => x.sentence_index === c.sentence_index)) list.push(c);
@@ -97,7 +113,7 @@ function renderPanes(data) {
   }
   const panes = $("#panes");
   panes.replaceChildren();
-  for (const source of data.sources) {
+  for (const source of sources) {
     const pane = document.createElement("article");
     pane.className = "pane";
     pane.id = `pane-${source.id}`;
@@ -140,36 +156,102 @@ function highlight(key, chip) {
   target.scrollIntoView({ block: "center", behavior: "smooth" });
 }
 
-function renderBrief(data) {
+function sourceTitle(articleId) {
+  const source = current.data.sources.find((s) => s.id === articleId);
+  return source ? source.title : articleId;
+}
+
+// Footnote numbers: one per distinct cited source sentence, in the order of first citation
+// (as render.py numbers the Markdown footnotes), over the sentences as they are now.
+function numbering() {
   const numbers = new Map();
-  const list = $("#brief");
-  list.replaceChildren();
-  for (const sentence of data.sentences) {
-    const item = document.createElement("li");
-    item.append(sentence.text);
-    if (sentence.extractive) {
-      const badge = document.createElement("span");
-      badge.className = "badge";
-      badge.textContent = "quoted";
-      badge.title = "taken verbatim from a source: the written sentence failed verification";
-      item.appendChild(badge);
-    }
+  for (const sentence of current.sentences) {
     for (const c of sentence.citations) {
       const key = citationKey(c);
       if (!numbers.has(key)) numbers.set(key, numbers.size + 1);
-      const chip = document.createElement("button");
-      chip.type = "button";
-      chip.className = "chip";
-      chip.dataset.key = key;
-      chip.textContent = String(numbers.get(key));
-      const source = data.sources.find((s) => s.id === c.article_id);
-      chip.title = `${source ? source.title : c.article_id}, sentence ${c.sentence_index + 1}: ${c.text}`;
-      chip.setAttribute("aria-label", `citation ${numbers.get(key)}: ${chip.title}`);
-      for (const event of ["mouseenter", "focus", "click"]) chip.addEventListener(event, () => highlight(key, chip));
-      item.appendChild(chip);
     }
-    list.appendChild(item);
   }
+  return numbers;
+}
+
+function makeChip(c) {
+  const key = citationKey(c);
+  const chip = document.createElement("button");
+  chip.type = "button";
+  chip.className = "chip";
+  chip.dataset.key = key;
+  chip.title = `${sourceTitle(c.article_id)}, sentence ${c.sentence_index + 1}: ${c.text}`;
+  for (const event of ["mouseenter", "focus", "click"]) chip.addEventListener(event, () => highlight(key, chip));
+  return chip;
+}
+
+// Give every chip on the page its current number (chips are kept, so focus stays where it is).
+function renumber() {
+  const numbers = numbering();
+  document.querySelectorAll("#brief .chip").forEach((chip) => {
+    const number = numbers.get(chip.dataset.key);
+    chip.textContent = String(number);
+    chip.setAttribute("aria-label", `citation ${number}: ${chip.title}`);
+  });
+}
+
+function makeEditable(element) {
+  try {
+    element.contentEditable = "plaintext-only"; // no pasted markup
+  } catch (_) {
+    element.contentEditable = "true"; // browsers without plaintext-only: textContent is read anyway
+  }
+}
+
+function renderSentence(sentence, index) {
+  const item = document.createElement("li");
+  item.dataset.index = String(index);
+  const text = document.createElement("span");
+  text.className = "sentence-text";
+  text.textContent = sentence.text;
+  makeEditable(text);
+  text.spellcheck = true;
+  text.setAttribute("role", "textbox");
+  text.setAttribute("aria-label", `Sentence ${index + 1} of the brief (edit it; leaving it checks it against the articles)`);
+  text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { // one sentence, one line: Enter ends the edit
+      event.preventDefault();
+      text.blur();
+    } else if (event.key === "Escape") {
+      text.textContent = sentence.text;
+      text.blur();
+    }
+  });
+  text.addEventListener("blur", () => sentenceEdited(index));
+  item.appendChild(text);
+  if (sentence.extractive) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.textContent = "quoted";
+    badge.title = "taken verbatim from a source: the written sentence failed verification";
+    item.appendChild(badge);
+  }
+  const chips = document.createElement("span");
+  chips.className = "chips";
+  chips.append(...sentence.citations.map(makeChip));
+  item.appendChild(chips);
+  const check = document.createElement("div");
+  check.className = "check";
+  check.setAttribute("role", "status"); // present from the start, so screen readers announce changes
+  check.setAttribute("aria-live", "polite");
+  item.appendChild(check);
+  return item;
+}
+
+function renderBrief(data, request) {
+  current = {
+    request,
+    data,
+    sentences: data.sentences.map((s) => ({ ...s, edited: false, supported: true, problems: [], checking: 0 })),
+  };
+  const list = $("#brief");
+  list.replaceChildren(...current.sentences.map(renderSentence));
+  renumber();
   const groups = data.dedup.groups;
   $("#dedup-count").textContent = String(groups.length);
   const groupList = $("#dedup-groups");
@@ -179,16 +261,190 @@ function renderBrief(data) {
     entry.textContent = `${group.method}: ` + group.members.map((m) => `“${m.text}” (${m.article_id})`).join(" = ");
     groupList.appendChild(entry);
   }
-  renderPanes(data);
+  renderPanes(data.sources, current.sentences);
+  $("#copy-status").textContent = "";
   $("#output").hidden = false;
+}
+
+// What the check of a claim says, for the sentence's status line: the citations of all its
+// sentences (once each) and, when not supported, every problem (prefixed by its sentence when
+// the edit holds several).
+function verdict(result) {
+  const citations = [];
+  const seen = new Set();
+  for (const part of result.sentences) {
+    for (const c of part.citations) {
+      if (!seen.has(citationKey(c))) citations.push(c);
+      seen.add(citationKey(c));
+    }
+  }
+  const several = result.sentences.length > 1;
+  const problems = [];
+  for (const part of result.sentences.filter((p) => !p.supported)) {
+    const found = part.problems.length ? part.problems : ["no source sentence supports it"];
+    for (const problem of found) problems.push(several ? `“${part.text}”: ${problem}` : problem);
+  }
+  return { citations, supported: result.supported, problems };
+}
+
+function showCheck(item, sentence, message) {
+  const box = item.querySelector(".check");
+  box.replaceChildren();
+  item.classList.remove("checking", "supported", "unsupported", "unchecked");
+  if (message) {
+    item.classList.add(message.kind);
+    box.textContent = message.text;
+    return;
+  }
+  if (sentence.supported) {
+    item.classList.add("supported");
+    box.textContent = "Supported: the citations say this.";
+    return;
+  }
+  item.classList.add("unsupported");
+  const title = document.createElement("strong");
+  title.textContent = "Not supported: ";
+  const list = document.createElement("ul");
+  list.className = "problems";
+  for (const problem of sentence.problems) {
+    const entry = document.createElement("li");
+    entry.textContent = problem;
+    list.appendChild(entry);
+  }
+  box.append(title, list);
+}
+
+function replaceChips(item, sentence) {
+  const chips = item.querySelector(".chips");
+  const hadFocus = chips.contains(document.activeElement);
+  chips.replaceChildren(...sentence.citations.map(makeChip));
+  renumber();
+  renderPanes(current.data.sources, current.sentences);
+  if (hadFocus && chips.firstElementChild) chips.firstElementChild.focus();
+}
+
+async function sentenceEdited(index) {
+  const brief = current;
+  const sentence = brief.sentences[index];
+  const item = $("#brief").children[index];
+  const element = item.querySelector(".sentence-text");
+  const text = element.textContent.replace(/\s+/g, " ").trim();
+  if (text === sentence.text) return;
+  element.textContent = text;
+  sentence.text = text;
+  sentence.edited = true;
+  sentence.extractive = false;
+  const badge = item.querySelector(".badge");
+  if (badge) badge.remove();
+  const attempt = ++sentence.checking; // a later edit wins over an earlier check still running
+  if (!text) {
+    sentence.citations = [];
+    sentence.supported = true;
+    sentence.problems = [];
+    replaceChips(item, sentence);
+    showCheck(item, sentence, { kind: "unchecked", text: "Removed: the copy leaves this sentence out." });
+    return;
+  }
+  showCheck(item, sentence, { kind: "checking", text: "Checking the edit against the articles…" });
+  try {
+    const result = verdict(await postCheck(brief.request.articles, text));
+    if (current !== brief || attempt !== sentence.checking) return; // a new brief or a newer edit
+    Object.assign(sentence, result);
+    replaceChips(item, sentence);
+    showCheck(item, sentence);
+  } catch (error) {
+    if (current !== brief || attempt !== sentence.checking) return;
+    sentence.citations = [];
+    sentence.supported = false;
+    sentence.problems = [];
+    replaceChips(item, sentence);
+    showCheck(item, sentence, { kind: "unchecked", text: `Could not check this edit: ${error.message}` });
+  }
+}
+
+// --- Markdown and HTML built here from the sentences as edited, exactly as render.py builds
+// them on the service (tests compare the two on an unedited brief).
+
+function footnotes(sentences) {
+  const numbering = new Map();
+  const notes = [];
+  const marks = sentences.map((sentence) =>
+    sentence.citations.map((c) => {
+      const key = citationKey(c);
+      if (!numbering.has(key)) {
+        notes.push(c);
+        numbering.set(key, notes.length);
+      }
+      return numbering.get(key);
+    }),
+  );
+  return { marks, notes };
+}
+
+function mdEscape(text) {
+  let out = text;
+  for (const char of "\\`*_[]<>|") out = out.split(char).join(`\\${char}`);
+  return out.split(/\s+/).filter(Boolean).join(" ");
+}
+
+function htmlEscape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+}
+
+function buildMarkdown(sources, allSentences) {
+  const sentences = allSentences.filter((s) => s.text);
+  const { marks, notes } = footnotes(sentences);
+  const lines = sentences.map((s, i) => mdEscape(s.text) + marks[i].map((n) => `[^${n}]`).join(""));
+  let out = lines.join(" ") + "\n\n";
+  notes.forEach((c, i) => {
+    const article = sources.find((a) => a.id === c.article_id);
+    const title = mdEscape(article.title);
+    const name = article.url ? `[${title}](${article.url})` : `*${title}*`;
+    const source = article.source ? `, ${mdEscape(article.source)}` : "";
+    out += `[^${i + 1}]: “${mdEscape(c.text)}” — ${name}${source}, sentence ${c.sentence_index + 1}\n`;
+  });
+  return out;
+}
+
+function buildHtml(sources, allSentences) {
+  const sentences = allSentences.filter((s) => s.text);
+  const { marks, notes } = footnotes(sentences);
+  const parts = ['<div class="summarizer-brief">', "<p>"];
+  sentences.forEach((s, i) => {
+    const cls = s.extractive ? ' class="extractive" title="quoted from a source"' : "";
+    const refs = marks[i].map((n) => `<sup><a href="#summarizer-cite-${n}">[${n}]</a></sup>`).join("");
+    parts.push(`<span${cls}>${htmlEscape(s.text)}</span>${refs} `);
+  });
+  parts.push("</p>");
+  parts.push('<ol class="summarizer-citations">');
+  notes.forEach((c, i) => {
+    const article = sources.find((a) => a.id === c.article_id);
+    const title = htmlEscape(article.title);
+    const link = article.url ? `<a href="${htmlEscape(article.url)}" rel="noopener">${title}</a>` : title;
+    const source = article.source ? `, ${htmlEscape(article.source)}` : "";
+    parts.push(`<li id="summarizer-cite-${i + 1}"><q>${htmlEscape(c.text)}</q> — ${link}${source}</li>`);
+  });
+  parts.push("</ol></div>");
+  return parts.join("\n") + "\n";
 }
 
 async function copy(format) {
   const status = $("#copy-status");
+  const name = format === "markdown" ? "Markdown" : "HTML";
   try {
-    const text = await postBrief(lastRequest, format); // the same request: served from the cache
+    const edited = current.sentences.filter((s) => s.edited);
+    let text;
+    if (edited.length) { // built here from the sentences as edited
+      const build = format === "markdown" ? buildMarkdown : buildHtml;
+      text = build(current.data.sources, current.sentences);
+    } else { // the brief as written: the same request, served from the cache
+      text = await postBrief(current.request, format);
+    }
     await navigator.clipboard.writeText(text);
-    status.textContent = `${format === "markdown" ? "Markdown" : "HTML"} copied.`;
+    const unsupported = edited.filter((s) => s.text && !s.supported).length;
+    const note = unsupported ? ` ${unsupported} edited sentence(s) in it are not supported by the articles.` : "";
+    status.textContent = `${name} copied${edited.length ? " with your edits" : ""}.${note}`;
   } catch (error) {
     status.textContent = `Copy failed: ${error.message}`;
   }
@@ -222,8 +478,7 @@ $("#brief-form").addEventListener("submit", async (event) => {
   $("#status").textContent = "Writing the brief… (about 20 s on a CPU)";
   try {
     const data = await postBrief(body, "json");
-    lastRequest = body;
-    renderBrief(data);
+    renderBrief(data, body);
     $("#status").textContent = `Done: ${data.sentences.length} sentences.`;
   } catch (error) {
     showError(error.message);

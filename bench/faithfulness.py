@@ -1,0 +1,99 @@
+"""Faithfulness benchmark: the public check as a detector of unfaithful summaries.
+
+SummEdits, news domain (Laban et al. 2023; ``../shared/eval/summedits_news_dev.jsonl``, read in
+place): each summary of a news document is checked against that document exactly as
+``summarizer check`` would (claims split into sentences, each cited among the document's
+sentences and checked claim by claim). A summary judged supported is predicted consistent.
+
+Reports balanced accuracy, recall of consistent and of inconsistent summaries, recall per edit
+type (a summary with several edit types counts for each), and milliseconds per summary.
+
+    python bench/faithfulness.py --out bench/results/faithfulness
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from summarizer.embed import MiniLMEmbedder
+from summarizer.models import DEFAULT_MODEL, load_generator
+from summarizer.pipeline import Summarizer
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "eval" / "summedits_news_dev.jsonl"
+
+
+def load(path: Path, limit: int | None) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def scores(rows: list[dict]) -> dict:
+    consistent = [r for r in rows if r["label"] == 1]
+    inconsistent = [r for r in rows if r["label"] == 0]
+    recall_consistent = sum(r["supported"] for r in consistent) / max(len(consistent), 1)
+    recall_inconsistent = sum(not r["supported"] for r in inconsistent) / max(len(inconsistent), 1)
+    per_type: dict[str, list[bool]] = collections.defaultdict(list)
+    for r in inconsistent:
+        for edit in r["edit_types"] or ["none"]:
+            per_type[edit].append(not r["supported"])
+    return {
+        "summaries": len(rows),
+        "balanced_accuracy": round(50 * (recall_consistent + recall_inconsistent), 1),
+        "recall_consistent": round(100 * recall_consistent, 1),
+        "recall_inconsistent": round(100 * recall_inconsistent, 1),
+        "recall_by_edit_type": {
+            k: {"caught": round(100 * sum(v) / len(v), 1), "n": len(v)} for k, v in sorted(per_type.items())
+        },
+        "ms_per_summary_median": round(statistics.median(r["ms"] for r in rows), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--limit", type=int, default=None, help="first N summaries only")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = load(args.data, args.limit)
+    summarizer = Summarizer(MiniLMEmbedder(), load_generator(DEFAULT_MODEL))  # the check loads no LLM
+    summarizer.embedder.warm_up()
+    by_doc: dict[str, list[dict]] = collections.defaultdict(list)
+    for row in rows:
+        by_doc[row["doc_id"]].append(row)
+    results = []
+    for doc_id, items in by_doc.items():
+        article = [{"id": doc_id, "text": items[0]["doc"]}]
+        summarizer.check_claims(article, [items[0]["summary"]])  # parse the document once, as a server would
+        started = time.perf_counter()
+        checks = summarizer.check_claims(article, [row["summary"] for row in items])
+        ms = (time.perf_counter() - started) * 1000 / len(items)
+        for row, checked in zip(items, checks, strict=True):
+            results.append(
+                {
+                    "id": row["id"],
+                    "doc_id": doc_id,
+                    "label": row["label"],
+                    "edit_types": row["edit_types"],
+                    "supported": checked.supported,
+                    "problems": [p for s in checked.sentences for p in s.problems],
+                    "ms": round(ms, 1),
+                }
+            )
+        print(f"{doc_id}: {len(items)} summaries", file=sys.stderr, flush=True)
+    summary = scores(results)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
