@@ -6,12 +6,22 @@ it cites) for a reader to label with ``../shared/eval/faithfulness_rubric.md``. 
 read in place from ``../shared/eval``; Multi-News text is never committed.
 
     python bench/briefs.py --out bench/results/briefs          # dev28 + MultiLing + seeds
+    python bench/briefs.py --score LABELS.txt... --briefs bench/results/briefs/briefs.json \
+        --save bench/labels/after.jsonl                          # shares, and the labels to keep
+
+A reader's labels are lines of the rubric's form ``SENT <brief-id> S<n> <LABEL> editor_ready=<yes|no> | note``.
+``--save`` keeps, per sentence, the brief id, the sentence's sha256, how it was made (written,
+compressed, quoted), the label and editor_ready; the sentence text and the note only for the
+seeds and MultiLing (CC BY 2.5), never for Multi-News (non-commercial research licence).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import hashlib
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -71,13 +81,81 @@ def sheet(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+_LABEL = re.compile(r"^SENT (\S+) S(\d+) (SUPPORTED|CITATION_GAP|UNSUPPORTED) editor_ready=(yes|no)\s*\|?\s*(.*)$")
+
+
+def how_made(sentence: dict) -> str:
+    if sentence["extractive"]:
+        return "quoted"
+    return "compressed" if sentence.get("attempts") == 3 else "written"
+
+
+def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
+    """Shares of the labels over every sentence of ``briefs``; a sentence without a label is an error."""
+    records = {
+        (r["brief_id"], s["n"]): (r, s) for r in json.loads(briefs.read_text(encoding="utf-8")) for s in r["sentences"]
+    }
+    labels = {}
+    for path in label_files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = _LABEL.match(line.strip())
+            if match:
+                labels[(match.group(1), int(match.group(2)))] = match.groups()
+    missing = sorted(set(records) - set(labels))
+    if missing:
+        raise SystemExit(f"no label for {len(missing)} sentence(s), e.g. {missing[:3]}")
+    rows = []
+    for key, (record, sentence) in records.items():
+        _, _, label, ready, note = labels[key]
+        open_licence = record["set"] != "multinews_dev28"
+        rows.append(
+            {
+                "brief_id": key[0],
+                "set": record["set"],
+                "n": key[1],
+                "sha256": hashlib.sha256(sentence["text"].encode()).hexdigest(),
+                "made": how_made(sentence),
+                "label": label,
+                "editor_ready": ready == "yes",
+                **({"text": sentence["text"], "note": note} if open_licence else {}),
+            }
+        )
+    if save:
+        save.parent.mkdir(parents=True, exist_ok=True)
+        save.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    total = len(rows)
+    counts = collections.Counter(r["label"] for r in rows)
+    made = collections.Counter(r["made"] for r in rows)
+    summary = {
+        "sentences": total,
+        **{f"{k.lower()}_pct": round(100 * counts[k] / total, 1) for k in ("SUPPORTED", "CITATION_GAP", "UNSUPPORTED")},
+        "editor_ready_pct": round(100 * sum(r["editor_ready"] for r in rows) / total, 1),
+        **{f"{k}_pct": round(100 * made[k] / total, 1) for k in ("written", "compressed", "quoted")},
+    }
+    for kind in ("written", "compressed", "quoted"):
+        subset = [r for r in rows if r["made"] == kind]
+        if subset:
+            summary[f"supported_pct_of_{kind}"] = round(
+                100 * sum(r["label"] == "SUPPORTED" for r in subset) / len(subset), 1
+            )
+    return summary
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--limit", type=int, default=None, help="clusters per set")
     parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--score", type=Path, nargs="+", metavar="LABELS", help="label files to score instead")
+    parser.add_argument("--briefs", type=Path, help="with --score: the briefs.json the labels are of")
+    parser.add_argument("--save", type=Path, help="with --score: write the labels to keep (see above)")
     args = parser.parse_args(argv)
+    if args.score:
+        print(json.dumps(score(args.score, args.briefs, args.save), indent=1))
+        return 0
+    if args.out is None:
+        parser.error("--out is required to write briefs")
     args.out.mkdir(parents=True, exist_ok=True)
     summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model))
     summarizer.warm_up()

@@ -11,7 +11,7 @@ them are.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,8 @@ class SentenceCheck:
     supported: bool
     citations: tuple[Citation, ...]
     problems: tuple[str, ...] = ()
+    # the closest source sentences, best first: what the check read (a judge reads them too)
+    candidates: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def score(self) -> float:
@@ -65,7 +67,7 @@ def check_sentence(
     pool = rank(text, text_vector, candidates, candidate_vectors) if text.strip() else ()
     verdict = verify(text, pool)
     citations = tuple(pool[i] for i in verdict.used) if verdict.supported else pool[:1]
-    return SentenceCheck(text, verdict.supported, citations, verdict.problems)
+    return SentenceCheck(text, verdict.supported, citations, verdict.problems, pool)
 
 
 def validate_claims(claims: object) -> list[str]:

@@ -99,13 +99,42 @@ class LlamaCppGenerator:
                 ) from error
 
     def generate(self, messages: Sequence[Message], *, max_tokens: int) -> Generation:
+        response, pinned = self._complete(messages, {"max_tokens": max_tokens})
+        usage, timings = response.get("usage", {}), response.get("timings", {})
+        pin_timings = pinned.get("timings", {}) if isinstance(pinned, dict) else {}
+        return Generation(
+            text=response["choices"][0]["message"].get("content") or "",
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            cached_tokens=int(timings.get("cache_n", 0)),
+            # the pin is part of this call's cost
+            prompt_ms=float(timings.get("prompt_ms", 0.0)) + float(pin_timings.get("prompt_ms", 0.0)),
+            decode_ms=float(timings.get("predicted_ms", 0.0)) + float(pin_timings.get("predicted_ms", 0.0)),
+        )
+
+    def first_token_logprobs(self, messages: Sequence[Message], *, top: int = 10) -> dict[str, float]:
+        """The ``top`` most likely first tokens of the answer and their log-probabilities
+        (llama.cpp's ``top_logprobs``): a score, where the argmax answer is only a guess."""
+        response, _ = self._complete(messages, {"max_tokens": 1, "logprobs": True, "top_logprobs": top})
+        try:
+            candidates = response["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+        except (KeyError, IndexError, TypeError) as error:
+            raise GenerationError(f"llama.cpp returned no token probabilities: {str(response)[:300]}") from error
+        out: dict[str, float] = {}
+        for candidate in candidates:
+            token = str(candidate["token"]).strip().lower()
+            out.setdefault(token, float(candidate["logprob"]))
+        return out
+
+    def _complete(self, messages: Sequence[Message], options: dict) -> tuple[dict, dict]:
+        """(response, pin response) of one chat completion, pinned as the class docstring says."""
         self.warm_up()
         request = {
             "messages": list(messages),
-            "max_tokens": max_tokens,
             "temperature": 0.0,
             "seed": SEED,
             "cache_prompt": self._cache_prompt,
+            **options,
         }
         try:
             with self._lock:
@@ -120,17 +149,7 @@ class LlamaCppGenerator:
             raise GenerationError(f"llama.cpp failed: {error}") from error
         if not isinstance(response, dict) or "choices" not in response:
             raise GenerationError(f"llama.cpp returned an error: {str(response)[:300]}")
-        usage, timings = response.get("usage", {}), response.get("timings", {})
-        pin_timings = pinned.get("timings", {}) if isinstance(pinned, dict) else {}
-        return Generation(
-            text=response["choices"][0]["message"].get("content") or "",
-            prompt_tokens=int(usage.get("prompt_tokens", 0)),
-            completion_tokens=int(usage.get("completion_tokens", 0)),
-            cached_tokens=int(timings.get("cache_n", 0)),
-            # the pin is part of this call's cost
-            prompt_ms=float(timings.get("prompt_ms", 0.0)) + float(pin_timings.get("prompt_ms", 0.0)),
-            decode_ms=float(timings.get("predicted_ms", 0.0)) + float(pin_timings.get("predicted_ms", 0.0)),
-        )
+        return response, pinned
 
 
 class TransformersGenerator:
