@@ -397,7 +397,7 @@ def create_app(
         ),
     ) -> Response:
         """Each claim is split into sentences; each sentence cites the articles' sentences closest
-        to it and is checked against them (numbers, names, negation, new words). A claim is
+        to it and is checked against them claim by claim (verify.py). A claim is
         supported only if all its sentences are. Uses the embedder only; not cached."""
         summarizer: Summarizer = app.state.summarizer
         raw = [article.model_dump(exclude_none=True) for article in body.articles]
