@@ -10,7 +10,7 @@ read in place from ``../shared/eval``; Multi-News text is never committed.
         --save bench/labels/after.jsonl                          # shares, and the labels to keep
 
 A reader's labels are lines of the rubric's form ``SENT <brief-id> S<n> <LABEL> editor_ready=<yes|no> | note``.
-``--save`` keeps, per sentence, the brief id, the sentence's sha256, how it was made (written,
+``--save`` keeps, per sentence, the brief id, the sentence's sha256, how it was made (fused,
 compressed, quoted), the label and editor_ready; the sentence text and the note only for the
 seeds and MultiLing (CC BY 2.5), never for Multi-News (non-commercial research licence).
 """
@@ -55,6 +55,7 @@ def brief_record(brief_id: str, set_name: str, brief) -> dict:
                 "n": n,
                 "text": s.text,
                 "extractive": s.extractive,
+                "method": s.method,
                 "attempts": s.attempts,
                 "citations": [
                     {"article_id": c.article_id, "sentence_index": c.sentence_index, "text": c.text}
@@ -85,9 +86,13 @@ _LABEL = re.compile(r"^SENT (\S+) S(\d+) (SUPPORTED|CITATION_GAP|UNSUPPORTED) ed
 
 
 def how_made(sentence: dict) -> str:
+    """compressed / fused / quoted; briefs written before ``method`` existed: fused with a retry,
+    then a free compression (attempt 3), then quoted."""
+    if "method" in sentence:
+        return sentence["method"]
     if sentence["extractive"]:
         return "quoted"
-    return "compressed" if sentence.get("attempts") == 3 else "written"
+    return "compressed" if sentence.get("attempts") == 3 else "fused"
 
 
 def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
@@ -130,9 +135,9 @@ def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
         "sentences": total,
         **{f"{k.lower()}_pct": round(100 * counts[k] / total, 1) for k in ("SUPPORTED", "CITATION_GAP", "UNSUPPORTED")},
         "editor_ready_pct": round(100 * sum(r["editor_ready"] for r in rows) / total, 1),
-        **{f"{k}_pct": round(100 * made[k] / total, 1) for k in ("written", "compressed", "quoted")},
+        **{f"{k}_pct": round(100 * made[k] / total, 1) for k in ("fused", "compressed", "quoted")},
     }
-    for kind in ("written", "compressed", "quoted"):
+    for kind in ("fused", "compressed", "quoted"):
         subset = [r for r in rows if r["made"] == kind]
         if subset:
             summary[f"supported_pct_of_{kind}"] = round(

@@ -1,7 +1,8 @@
 """The only place that knows the order of the stages.
 
-ingest → segment → clean → embed → dedup → plan → (fuse → cite → verify, retried once
-with the verifier's objections, else the group's best source sentence) → Brief.
+ingest → segment → clean → embed → dedup → plan → for each planned group: (compress the
+best sentence by deletion → check; else fuse the group's evidence → check; else quote the best
+sentence) → Brief. ``check`` is cite + verify (check.py), the same for ``check_claims``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from summarizer.clean import clean, usable
 from summarizer.dedup import dedup
 from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, InputError
-from summarizer.fuse import compress, fuse
+from summarizer.fuse import compress, fuse, is_deletion
 from summarizer.generate import Generator
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
@@ -182,22 +183,25 @@ class Summarizer:
         )
 
     def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
-        """Fuse the group's evidence and check it; retry once with the check's objections; then
-        compress the group's best sentence (deletion only) and check that; else quote it."""
+        """The group's best sentence compressed by deletion, if the model manages a true deletion
+        that passes the check; else the group's evidence fused into one sentence that passes the
+        check; else the best sentence quoted. Each rejected attempt is kept in ``rejected``."""
         evidence = [kept[r] for r in item.evidence_rows]
         evidence_vectors = vectors[list(item.evidence_rows)]
         representative = kept[item.representative_row]
-        objections: tuple[str, ...] = ()
         rejected: list[str] = []
-        for attempt in (1, 2, 3):
+        for method in ("compressed", "fused"):
             with stage("fuse"):
-                if attempt < 3:
-                    generation = fuse([s.text for s in evidence], self.generator, objections=objections)
-                else:
+                if method == "compressed":
                     generation = compress(representative.text, self.generator)
+                else:
+                    generation = fuse([s.text for s in evidence], self.generator)
             for key in ("prompt_tokens", "completion_tokens", "cached_tokens", "prompt_ms", "decode_ms"):
                 usage[key] += getattr(generation, key)
             usage["llm_calls"] += 1
+            if method == "compressed" and not is_deletion(generation.text, representative.text):
+                rejected.append(generation.text)
+                continue
             with stage("check"):
                 checked = (
                     check_sentence(
@@ -208,13 +212,18 @@ class Summarizer:
                 )
             if checked is not None and checked.supported:
                 return BriefSentence(
-                    generation.text, checked.citations, extractive=False, attempts=attempt, rejected=tuple(rejected)
+                    generation.text,
+                    checked.citations,
+                    method=method,
+                    attempts=len(rejected) + 1,
+                    rejected=tuple(rejected),
                 )
-            objections = checked.problems if checked is not None else ("empty answer",)
             rejected.append(generation.text)
         with stage("cite"):
             citations = cite(representative.text, vectors[item.representative_row], evidence, evidence_vectors)
-        return BriefSentence(representative.text, citations, extractive=True, attempts=3, rejected=tuple(rejected))
+        return BriefSentence(
+            representative.text, citations, method="quoted", attempts=len(rejected), rejected=tuple(rejected)
+        )
 
 
 def _nothing_usable(cleaned: Cleaned) -> str:

@@ -80,6 +80,7 @@ def sentence_dict(sentence: BriefSentence) -> dict[str, Any]:
         "text": sentence.text,
         "citations": [_citation(c) for c in sentence.citations],
         "extractive": sentence.extractive,
+        "method": sentence.method,
     }
 
 

@@ -149,13 +149,24 @@ class Verdict:
     used: tuple[int, ...] = ()
 
 
+SentenceMethod = Literal["compressed", "fused", "quoted"]
+
+
 @dataclass(frozen=True)
 class BriefSentence:
+    """A sentence of the brief and how it was made: ``compressed`` (the group's best sentence with
+    words deleted), ``fused`` (the LLM's sentence from the group's evidence) or ``quoted`` (the
+    best sentence as is). ``rejected`` holds the attempts that failed, in order."""
+
     text: str
     citations: tuple[Citation, ...]
-    extractive: bool = False
+    method: SentenceMethod = "fused"
     attempts: int = 1
     rejected: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def extractive(self) -> bool:
+        return self.method == "quoted"
 
 
 @dataclass(frozen=True)

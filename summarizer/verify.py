@@ -60,7 +60,7 @@ _FACTIVE = {"know", "find", "learn", "realize", "realise", "discover", "confirm"
 # Number qualifiers ("up to 14 ships" is not "14 ships").
 _QUALIFIER = re.compile(
     r"\b(up to|as many as|as much as|more than|less than|fewer than|at least|at most|nearly|almost|about|"
-    r"around|roughly|approximately|over|under|some|an estimated|estimated|possibly|reportedly)\s+$",
+    r"around|roughly|approximately|over|under|some|an estimated|estimated|possibly|reportedly)\s+(?:every\s+|one in\s+)?$",
     re.I,
 )
 _ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
@@ -187,34 +187,29 @@ def _negated(verb: Token) -> bool:
 def _hedge(verb: Token) -> str | None:
     """What makes ``verb``'s clause less than a fact: a hedging modal or adverb, or a governing
     verb of belief or of non-committal report ("are said to", "many believe", "allegedly")."""
-    for child in verb.children:
-        if child.dep_ == "aux" and child.lower_ in _HEDGE_MODALS:
-            return child.text
-        if child.dep_ == "advmod" and _is_hedge_adverb(child):
-            return child.text
+    hedge = _own_hedge(verb)
     token = verb
-    while token.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl") and token.head.i != token.i:
+    while hedge is None and token.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl") and token.head.i != token.i:
         head = token.head
         if head.pos_ in ("VERB", "AUX"):
             lemma = head.lemma_.lower()
             if lemma == "say" and any(c.dep_ == "auxpass" for c in head.children):
                 return "said to"
-            if lemma in _NONCOMMITTAL:
+            if lemma in _NONCOMMITTAL or (lemma not in _FACTIVE and lexicon.lexname(lemma, "v") == "verb.cognition"):
                 return head.text
-            if lemma not in _FACTIVE and lexicon.lexname(lemma, "v") == "verb.cognition":
-                return head.text
-            for child in head.children:
-                if child.dep_ == "aux" and child.lower_ in _HEDGE_MODALS:
-                    return child.text
-                if child.dep_ == "advmod" and _is_hedge_adverb(child):
-                    return child.text
+            hedge = _own_hedge(head)
         token = head
+    return hedge
+
+
+def _own_hedge(verb: Token) -> str | None:
+    """A hedging modal ("could") or adverb ("allegedly") on ``verb`` itself."""
+    for child in verb.children:
+        if (child.dep_ == "aux" and child.lower_ in _HEDGE_MODALS) or (
+            child.dep_ == "advmod" and child.lemma_.lower() in _HEDGE_ADVERBS
+        ):
+            return child.text
     return None
-
-
-def _is_hedge_adverb(token: Token) -> bool:
-    lemma = token.lemma_.lower()
-    return lemma.endswith(("edly", "ably", "ibly")) and lemma in _HEDGE_ADVERBS or lemma in _HEDGE_ADVERBS
 
 
 _HEDGE_ADVERBS = {
@@ -227,7 +222,7 @@ def _is_future(verb: Token) -> bool:
     tokens = [verb, *[t for t in verb.children if t.dep_ in ("aux", "auxpass")]]
     if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
         tokens.extend(t for t in verb.head.children if t.dep_ == "aux")
-    if any(t.lower_ in _FUTURE for t in tokens if t is not verb):
+    if any(t.lower_ in _FUTURE for t in tokens if t.i != verb.i):
         return True
     # "is going to announce"
     return verb.dep_ == "xcomp" and verb.head.lemma_ == "go" and any(c.lower_ == "to" for c in verb.children)
@@ -316,7 +311,39 @@ def _faults(claim: _Claim, match: Token, doc: Doc) -> list[str]:
         faults.append("puts in the future what the source says happened")
     elif _is_future(match) and not claim.future and _past(claim.verb):
         faults.append("says happened what the source says will happen")
+    for when in _time_frames(claim.verb):
+        if not any(_supported(when, {t.lemma_.lower(), t.lower_}) for t in match.subtree):
+            faults.append(f"the source does not say this happened “{when.head.text} … {when.text}”")
     return faults
+
+
+def _time_frames(verb: Token) -> list[Token]:
+    """The events or dates a claim places itself against ("accused … *during* the invasion",
+    "met *after* the election"): what the preposition's object names, when it is an event or a date."""
+    frames = []
+    for prep in verb.subtree:
+        if prep.dep_ != "prep" or prep.lower_ not in _FRAMING or _governing_verb(prep) != verb:
+            continue
+        for obj in prep.children:
+            if obj.dep_ == "pobj" and (
+                lexicon.is_event_noun(obj.lemma_.lower()) or any(t.like_num or t.pos_ == "PROPN" for t in obj.subtree)
+            ):
+                frames.append(obj)
+    return frames
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb above ``token`` (spaCy tokens compare by position, never by identity)."""
+    while token.head.i != token.i:
+        token = token.head
+        if token.pos_ == "VERB":
+            return token
+    return None
+
+
+# Prepositions that place a claim in time against another event ("in", "on", "at" with a date
+# are the anchors check's business).
+_FRAMING = {"during", "since", "after", "before", "until", "following", "amid", "throughout"}
 
 
 def _past(verb: Token) -> bool:
@@ -412,7 +439,7 @@ def _numbers(claim: Doc, sources: Sequence[Doc], used: set[int]) -> list[str]:
 def _qualifier(text: str, value: str) -> str | None:
     for match in re.finditer(r"(?<![\w.])\d[\d,]*(?:\.\d+)?|\b[a-z]+\b", text):
         if match.group(0).replace(",", "") == value or numbers(match.group(0)) == {value}:
-            found = _QUALIFIER.search(text[: match.start()])
+            found = _QUALIFIER.search(text[: match.start()].rstrip("$€£").rstrip() + " ")  # "about $500,000"
             if found:
                 return found.group(1).lower()
     return None

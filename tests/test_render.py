@@ -19,7 +19,7 @@ def brief():
     s2 = Sentence("b", 0, 0, 21, cb.text, 0.0)
     group = Group(0, (0, 1), (s1, s2), ())
     return Brief(
-        sentences=(BriefSentence(f"Fused {EVIL} fact.", (ca, cb)), BriefSentence("Quoted.", (ca,), extractive=True)),
+        sentences=(BriefSentence(f"Fused {EVIL} fact.", (ca, cb)), BriefSentence("Quoted.", (ca,), method="quoted")),
         articles=(a, b),
         groups=(group, Group(1, (2,), (s1,))),
         dropped=(),
