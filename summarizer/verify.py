@@ -60,7 +60,8 @@ _FACTIVE = {"know", "find", "learn", "realize", "realise", "discover", "confirm"
 # Number qualifiers ("up to 14 ships" is not "14 ships").
 _QUALIFIER = re.compile(
     r"\b(up to|as many as|as much as|more than|less than|fewer than|at least|at most|nearly|almost|about|"
-    r"around|roughly|approximately|over|under|some|an estimated|estimated|possibly|reportedly)\s+(?:every\s+|one in\s+)?$",
+    r"around|roughly|approximately|over|under|some|an estimated|estimated|possibly|reportedly)"
+    r"\s+(?:every\s+|one in\s+)?$",
     re.I,
 )
 _ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
