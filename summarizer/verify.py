@@ -240,7 +240,8 @@ def _best_support(claim: _Claim, sources: Sequence[Doc]) -> tuple[int | None, li
             continue  # the same verb about other things is not this claim
         for match in _predicate_matches(claim.verb, doc):
             faults = _faults(claim, match, doc)
-            opposite |= match.pos_ == "VERB" and _negated(match) != claim.negated
+            # the same claim with the other polarity, and nothing else different
+            opposite |= len(faults) == 1 and "negation" in faults[0]
             if best[0] is None or len(faults) < len(best[1]):
                 best = (index, faults)
     if opposite and best[0] is not None and not best[1]:

@@ -183,3 +183,15 @@ def test_whatever_passes_has_its_numbers_and_names_in_the_citations(tokens):
     if verify(claim, _cite(evidence, score=1.0)).supported:
         assert numbers(claim) <= numbers(evidence)
         assert names(claim) <= names(evidence) | {w.lower() for w in evidence.split()}
+
+
+def test_sources_that_disagree_support_neither_side():
+    said, denied = (
+        "Russia and Ukraine agreed on a ceasefire on Friday.",
+        "Russia and Ukraine have not agreed on a ceasefire yet.",
+    )
+    verdict = verify("Russia and Ukraine agreed on a ceasefire.", _cite(said, denied))
+    assert not verdict.supported and "says the opposite" in " ".join(verdict.problems)
+    # a source sentence copied word for word stays supported when another one merely shares a verb
+    other = "The two sides agreed to share specific proposals on a possible ceasefire."
+    assert verify(denied, _cite(denied, other)).supported
