@@ -10,14 +10,19 @@ them are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from summarizer.cite import rank
+from summarizer.clean import clean, usable
+from summarizer.embed import Embedder
 from summarizer.errors import InputError, InputTooLargeError
-from summarizer.types import Citation, Sentence
+from summarizer.ingest import Limits, ingest
+from summarizer.segment import segment
+from summarizer.types import Article, Citation, Sentence
 from summarizer.verify import verify
 
 # A request checks what an editor or a newsletter tool has in hand: one brief's worth of
@@ -68,6 +73,25 @@ def check_sentence(
     verdict = verify(text, pool)
     citations = tuple(pool[i] for i in verdict.used) if verdict.supported else pool[:1]
     return SentenceCheck(text, verdict.supported, citations, verdict.problems, pool)
+
+
+def check_claims(
+    raw_articles: Sequence[Mapping[str, Any]], claims: Sequence[str], embedder: Embedder, limits: Limits = Limits()
+) -> tuple[ClaimCheck, ...]:
+    """Check each claim against the articles: each sentence of a claim is checked against all the
+    articles' usable sentences by ``check_sentence``, as the brief's own sentences are. Needs the
+    embedder only. Raises ``InputError`` for bad articles or claims."""
+    claims = validate_claims(claims)
+    articles = ingest(raw_articles, limits)
+    kept = usable(clean(segment(articles)))
+    vectors = embedder.embed([s.text for s in kept])
+    results = []
+    for claim in claims:
+        parts = [s.text for s in segment([Article(id="claim", title="", text=claim)])]
+        part_vectors = embedder.embed(parts)
+        checks = tuple(check_sentence(p, v, kept, vectors) for p, v in zip(parts, part_vectors, strict=True))
+        results.append(ClaimCheck(claim, checks))
+    return tuple(results)
 
 
 def validate_claims(claims: object) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from summarizer.errors import InputError
 from summarizer.text import words
 from summarizer.types import Cleaned, Dropped, Sentence
 
@@ -128,10 +129,18 @@ SHORT_REASONS = frozenset({"fragment", "heading"})
 
 def usable(cleaned: Cleaned) -> tuple[Sentence, ...]:
     """The sentences a brief or a check may use: the kept ones, or, when nothing was kept,
-    those set aside only for being short. Empty when everything was unsafe or boilerplate."""
+    those set aside only for being short. ``InputError`` when everything was unsafe or boilerplate."""
     if cleaned.kept:
         return cleaned.kept
-    return tuple(d.sentence for d in cleaned.dropped if d.reason in SHORT_REASONS)
+    short = tuple(d.sentence for d in cleaned.dropped if d.reason in SHORT_REASONS)
+    if not short:
+        reasons = ", ".join(sorted({d.reason for d in cleaned.dropped})) or "empty"
+        raise InputError(
+            f"the articles hold no sentence that can be used: everything was set aside as {reasons}. "
+            "Send the article text itself (text addressed to a language model is never summarised).",
+            field="articles",
+        )
+    return short
 
 
 def _reason_to_drop(text: str) -> str | None:

@@ -146,9 +146,10 @@ def _summarizer(model: str | None):
 
 
 def _check(args: argparse.Namespace, progress) -> int:
-    from summarizer.check import validate_claims
+    from summarizer.check import check_claims, validate_claims
+    from summarizer.embed import MiniLMEmbedder
     from summarizer.files import read_articles
-    from summarizer.pipeline import BriefOptions
+    from summarizer.ingest import ingest
     from summarizer.render import check_dict, check_text
 
     raw = read_articles(args.paths)
@@ -157,11 +158,11 @@ def _check(args: argparse.Namespace, progress) -> int:
         validate_claims(claims)
     except InputError as error:
         raise _on_line(error, args.claims, lines) from None
-    summarizer = _checker()
-    summarizer.check(raw, BriefOptions())  # bad articles fail before the embedder loads
-    progress(f"loading the embedder ({summarizer.embedder.name}); the LLM is not needed")
-    summarizer.embedder.warm_up()
-    results = summarizer.check_claims(raw, claims)
+    ingest(raw)  # bad articles fail before the embedder loads
+    embedder = MiniLMEmbedder()
+    progress(f"loading the embedder ({embedder.name}); the LLM is not needed")
+    embedder.warm_up()
+    results = check_claims(raw, claims, embedder)
     if args.format == "json":
         sys.stdout.write(json.dumps(check_dict(results), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -204,27 +205,6 @@ def _on_line(error: InputError, source: str, lines: list[int]) -> InputError:
         line = lines[int(error.field[len("claims[") : -1])]
         return type(error)(f"{name}, line {line}: {error}", field=f"{source}:{line}")
     return type(error)(f"{name}: {error}", field=source)
-
-
-def _checker():
-    """A ``Summarizer`` for ``check``: the embedder (not yet loaded) and no LLM at all, so a check
-    works without a provisioned generation model."""
-    from summarizer.embed import MiniLMEmbedder
-    from summarizer.pipeline import Summarizer
-
-    return Summarizer(MiniLMEmbedder(), _NoGenerator())
-
-
-class _NoGenerator:
-    """Stands in for the LLM where only the embedder is used; any use of it is a bug."""
-
-    name = "none"
-
-    def warm_up(self) -> None:
-        raise ModelError("summarizer check does not load a generation model.")
-
-    def generate(self, messages, *, max_tokens):  # type: ignore[no-untyped-def]
-        raise ModelError("summarizer check does not generate text.")
 
 
 def _models(args: argparse.Namespace, progress) -> int:

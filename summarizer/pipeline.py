@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from summarizer.check import ClaimCheck, check_sentence, validate_claims
+from summarizer.check import ClaimCheck, check_claims, check_sentence
 from summarizer.cite import cite
 from summarizer.clean import clean, usable
 from summarizer.dedup import dedup
@@ -25,7 +25,7 @@ from summarizer.generate import Generator
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
 from summarizer.segment import segment
-from summarizer.types import Article, Brief, BriefSentence, Cleaned, PlannedGroup, Progress, Sentence
+from summarizer.types import Brief, BriefSentence, Cleaned, PlannedGroup, Progress, Sentence
 from summarizer.verify import warm_up as warm_up_checks
 
 
@@ -67,26 +67,8 @@ class Summarizer:
         ingest(raw_articles, self.limits)
 
     def check_claims(self, raw_articles: Sequence[Mapping[str, Any]], claims: Sequence[str]) -> tuple[ClaimCheck, ...]:
-        """Check each claim against the articles (``check.py``): the sentences of a claim are
-        cited among all the articles' kept sentences and checked claim by claim, exactly as the
-        brief's own sentences are. Raises ``InputError`` for bad articles or claims."""
-        claims = validate_claims(claims)
-        articles = ingest(raw_articles, self.limits)
-        cleaned = clean(segment(articles))
-        kept = usable(cleaned)
-        if not kept:
-            raise InputError(_nothing_usable(cleaned), field="articles")
-        vectors = self.embedder.embed([s.text for s in kept])
-        results = []
-        for claim in claims:
-            parts = [s.text for s in segment([Article(id="claim", title="", text=claim)])]
-            part_vectors = self.embedder.embed(parts)
-            results.append(
-                ClaimCheck(
-                    claim, tuple(check_sentence(p, v, kept, vectors) for p, v in zip(parts, part_vectors, strict=True))
-                )
-            )
-        return tuple(results)
+        """``check.check_claims`` with this summarizer's embedder and limits."""
+        return check_claims(raw_articles, claims, self.embedder, self.limits)
 
     def brief(
         self,
@@ -132,8 +114,6 @@ class Summarizer:
         with stage("clean"):
             cleaned = clean(sentences)
             kept = usable(cleaned)
-            if not kept:
-                raise InputError(_nothing_usable(cleaned), field="articles")
             if kept is not cleaned.kept:  # a one-line article: its short sentences are the story
                 cleaned = Cleaned(kept, tuple(d for d in cleaned.dropped if d.sentence not in kept))
         progress(f"{len(articles)} article(s), {len(sentences)} sentences, {len(kept)} kept after cleaning")
@@ -224,12 +204,3 @@ class Summarizer:
         return BriefSentence(
             representative.text, citations, method="quoted", attempts=len(rejected), rejected=tuple(rejected)
         )
-
-
-def _nothing_usable(cleaned: Cleaned) -> str:
-    reasons = sorted({d.reason for d in cleaned.dropped})
-    return (
-        "the articles hold no sentence that can be used: everything was set aside as "
-        + (", ".join(reasons) or "empty")
-        + ". Send the article text itself (text addressed to a language model is never summarised)."
-    )

@@ -1,4 +1,4 @@
-"""The public claim check: ``validate_claims`` and ``Summarizer.check_claims`` on the seeds with
+"""The public claim check: ``validate_claims`` and ``check_claims`` on the seeds with
 real MiniLM (no LLM: a check never generates).
 
 The claims are chosen so that any sound verifier agrees: a sentence copied verbatim from a seed
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.check import MAX_CLAIM_CHARS, MAX_CLAIMS, validate_claims
+from summarizer.check import MAX_CLAIM_CHARS, MAX_CLAIMS, check_claims, validate_claims
 from summarizer.errors import InputError, InputTooLargeError
-from summarizer.pipeline import Summarizer
 
 # Verbatim sentences of the seeds, with where they are (article id, sentence index).
 SWAP = (
@@ -28,28 +27,8 @@ ISTANBUL_AT = ("000_3161f8562ff43925", 2)
 SWAP_2000 = SWAP.replace("1,000", "2,000")
 
 
-class NoGenerator:
-    """A check must never touch the LLM."""
-
-    name = "none"
-
-    def warm_up(self) -> None:
-        raise AssertionError("a check warmed up the LLM")
-
-    def generate(self, messages, *, max_tokens):  # type: ignore[no-untyped-def]
-        raise AssertionError("a check called the LLM")
-
-
-@pytest.fixture(scope="module")
-def checker(embedder) -> Summarizer:
-    return Summarizer(embedder, NoGenerator())
-
-
 def _mentions_number(problems: tuple[str, ...], number: str) -> bool:
     return any(number in problem.replace(",", "") for problem in problems)
-
-
-# --- validate_claims: what a request may hold ------------------------------------------------
 
 
 def test_validate_claims_accepts_and_strips():
@@ -87,8 +66,8 @@ def test_validate_claims_refuses_naming_the_field(claims, error, field):
 # --- check_claims on the seeds ---------------------------------------------------------------
 
 
-def test_a_copied_sentence_is_supported_and_cites_itself(checker, seeds):
-    swap, istanbul = checker.check_claims(seeds, [SWAP, ISTANBUL])
+def test_a_copied_sentence_is_supported_and_cites_itself(embedder, seeds):
+    swap, istanbul = check_claims(seeds, [SWAP, ISTANBUL], embedder)
     for result, text, (article_id, index) in ((swap, SWAP, SWAP_AT), (istanbul, ISTANBUL, ISTANBUL_AT)):
         assert result.supported, result
         assert result.claim == text
@@ -102,16 +81,16 @@ def test_a_copied_sentence_is_supported_and_cites_itself(checker, seeds):
     assert SWAP in article["text"] and cited.end - cited.start == len(SWAP)
 
 
-def test_a_changed_number_is_not_supported_and_the_problem_names_it(checker, seeds):
-    (result,) = checker.check_claims(seeds, [SWAP_2000])
+def test_a_changed_number_is_not_supported_and_the_problem_names_it(embedder, seeds):
+    (result,) = check_claims(seeds, [SWAP_2000], embedder)
     assert not result.supported
     (sentence,) = result.sentences
     assert not sentence.supported
     assert _mentions_number(sentence.problems, "2000"), sentence.problems
 
 
-def test_a_claim_with_one_false_sentence_is_not_supported(checker, seeds):
-    (result,) = checker.check_claims(seeds, [f"{ISTANBUL} {SWAP_2000}"])
+def test_a_claim_with_one_false_sentence_is_not_supported(embedder, seeds):
+    (result,) = check_claims(seeds, [f"{ISTANBUL} {SWAP_2000}"], embedder)
     assert [s.text for s in result.sentences] == [ISTANBUL, SWAP_2000]
     assert [s.supported for s in result.sentences] == [True, False]
     assert not result.supported
@@ -119,10 +98,10 @@ def test_a_claim_with_one_false_sentence_is_not_supported(checker, seeds):
     assert _mentions_number(result.sentences[1].problems, "2000")
 
 
-def test_bad_input_is_refused_naming_the_field(checker, seeds):
+def test_bad_input_is_refused_naming_the_field(embedder, seeds):
     with pytest.raises(InputError) as no_articles:
-        checker.check_claims([], [SWAP])
+        check_claims([], [SWAP], embedder)
     assert no_articles.value.field == "articles"
     with pytest.raises(InputTooLargeError) as too_many:
-        checker.check_claims(seeds, [SWAP] * (MAX_CLAIMS + 1))
+        check_claims(seeds, [SWAP] * (MAX_CLAIMS + 1), embedder)
     assert too_many.value.field == "claims"
