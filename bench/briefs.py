@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--limit", type=int, default=None, help="clusters per set")
     parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--fuse", action="store_true", help="let the model fuse a group when compression fails")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--score", type=Path, nargs="+", metavar="LABELS", help="label files to score instead")
     parser.add_argument("--briefs", type=Path, help="with --score: the briefs.json the labels are of")
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is None:
         parser.error("--out is required to write briefs")
     args.out.mkdir(parents=True, exist_ok=True)
-    summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model))
+    summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model), fuse_groups=args.fuse)
     summarizer.warm_up()
     records = []
     for brief_id, set_name, raw in stories(args.data, args.limit):
