@@ -1,8 +1,9 @@
 """Word-level helpers shared by the stages: tokens, content words, numbers, names.
 
-Plain regular expressions on purpose: no NER or POS model is installable here (see
-design.md), so names are approximated by capitalisation, which the verifier only uses
-to demand *more* evidence, never less.
+Plain regular expressions, for the stages that compare many sentences cheaply (clean, dedup,
+cite's overlap): names are approximated by capitalisation. The verifier reads spaCy's parse
+(``analyze.py``) instead, and uses these only as a first filter that demands *more* evidence:
+a capitalised word mid-sentence must be in the sources even if the parser missed the name.
 """
 
 from __future__ import annotations
@@ -154,29 +155,6 @@ STOPWORDS = frozenset(
     ]
 )
 
-NEGATIONS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "none",
-        "nobody",
-        "nothing",
-        "neither",
-        "nor",
-        "without",
-        "cannot",
-        "n't",
-        "deny",
-        "denied",
-        "denies",
-        "refused",
-        "refuse",
-        "refuses",
-        "rejected",
-    ]
-)
-
 _NUMBER_WORDS = {
     "one": "1",
     "two": "2",
@@ -234,11 +212,6 @@ def numbers(text: str) -> set[str]:
     found = {m.group(0).replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)}
     found |= {_NUMBER_WORDS[w] for w in words(text) if w in _NUMBER_WORDS}
     return found
-
-
-def negated(text: str) -> bool:
-    lowered = normalize(text)
-    return "n't" in lowered or any(w in NEGATIONS for w in words(text))
 
 
 def names(text: str) -> set[str]:
