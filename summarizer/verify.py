@@ -138,15 +138,11 @@ def _claims(doc: Doc) -> list[_Claim]:
             continue
         if token.lemma_.lower() in _LIGHT and token.lemma_.lower() != "hold":
             continue
-        if _inside_according_to(token):
+        if token.lemma_.lower() == "accord":  # "according to X" attributes a claim; it is not one
             continue
         agent, patient = _roles(token)
         out.append(_Claim(token, agent, patient, _negated(token), _hedge(token), _is_future(token)))
     return out
-
-
-def _inside_according_to(token: Token) -> bool:
-    return token.dep_ == "pcomp" and token.head.lemma_.lower() == "accord"
 
 
 def _roles(verb: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
