@@ -37,10 +37,12 @@ def fuse(evidence: Sequence[str], generator: Generator) -> Generation:
     """One fused sentence for ``evidence`` (1+ source sentences)."""
     heading = "Source sentences:\n" if len(evidence) > 1 else "Source sentence:\n"
     body = heading + "\n".join(f"- {_one_line(text)}" for text in evidence)
-    messages: list[Message] = [
-        {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": body},
-    ]
+    return _ask(SYSTEM_PROMPT, body, generator)
+
+
+def _ask(system: str, user: str, generator: Generator) -> Generation:
+    """One reply to a fixed system prompt (cached by llama.cpp) and ``user``, tidied to one sentence."""
+    messages: list[Message] = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     generation = generator.generate(messages, max_tokens=MAX_TOKENS)
     return replace(generation, text=tidy(generation.text))
 
@@ -91,12 +93,7 @@ COMPRESS_PROMPT = (
 
 def compress(sentence: str, generator: Generator) -> Generation:
     """``sentence`` shortened by the model; callers keep it only if ``is_deletion`` holds."""
-    messages: list[Message] = [
-        {"role": "system", "content": COMPRESS_PROMPT},
-        {"role": "user", "content": _one_line(sentence)},
-    ]
-    generation = generator.generate(messages, max_tokens=MAX_TOKENS)
-    return replace(generation, text=tidy(generation.text))
+    return _ask(COMPRESS_PROMPT, _one_line(sentence), generator)
 
 
 _TOKEN = re.compile(r"[\w$%€£]+(?:['’.,-][\w]+)*")

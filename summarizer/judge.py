@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from summarizer.errors import ModelError
 from summarizer.generate import Message
@@ -20,20 +20,23 @@ SYSTEM_PROMPT = "You check facts. Answer only Yes or No."
 QUESTION = "Is every detail of the claim stated in the source? Answer Yes or No."
 
 
+@runtime_checkable
 class ScoringGenerator(Protocol):
+    """A generator that can give the probabilities of its answer's first token (llama.cpp's)."""
+
     def first_token_logprobs(self, messages: Sequence[Message], *, top: int = 10) -> dict[str, float]: ...
 
 
 def p_yes(claim: str, evidence: Sequence[str], generator: object) -> float:
     """P(Yes) / (P(Yes) + P(No)) for "is ``claim`` stated in ``evidence``?"; 0.5 when the model
     puts neither among its top tokens."""
-    if not hasattr(generator, "first_token_logprobs"):
+    if not isinstance(generator, ScoringGenerator):
         raise ModelError(f"{type(generator).__name__} cannot score answers; the judge needs a llama.cpp model.")
     source = "\n".join(evidence)
     messages: list[Message] = [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": f"Source:\n{source}\n\nClaim: {claim}\n\n{QUESTION}"},
     ]
-    top = generator.first_token_logprobs(messages)  # type: ignore[attr-defined]
+    top = generator.first_token_logprobs(messages)
     yes, no = math.exp(top.get("yes", -math.inf)), math.exp(top.get("no", -math.inf))
     return 0.5 if yes + no == 0 else yes / (yes + no)

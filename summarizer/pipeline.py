@@ -187,18 +187,15 @@ class Summarizer:
             for key in ("prompt_tokens", "completion_tokens", "cached_tokens", "prompt_ms", "decode_ms"):
                 usage[key] += getattr(generation, key)
             usage["llm_calls"] += 1
-            if method == "compressed" and not is_deletion(generation.text, representative.text):
+            if not generation.text or (
+                method == "compressed" and not is_deletion(generation.text, representative.text)
+            ):
                 rejected.append(generation.text)
                 continue
             with stage("check"):
-                checked = (
-                    check_sentence(
-                        generation.text, self.embedder.embed([generation.text])[0], evidence, evidence_vectors
-                    )
-                    if generation.text
-                    else None
-                )
-            if checked is not None and checked.supported:
+                vector = self.embedder.embed([generation.text])[0]
+                checked = check_sentence(generation.text, vector, evidence, evidence_vectors)
+            if checked.supported:
                 return BriefSentence(
                     generation.text,
                     checked.citations,

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -352,16 +353,18 @@ def _past(verb: Token) -> bool:
 # --- words, names, numbers, anchors ---------------------------------------------------------
 
 
-def _lemmas(doc: Doc) -> set[str]:
-    """Lemmas and forms of a sentence, and its numbers in canonical form ("1,000" → "1000")."""
-    return {t.lemma_.lower() for t in doc} | {t.lower_ for t in doc} | numbers(doc.text)
+@lru_cache(maxsize=4096)
+def _lemmas(doc: Doc) -> frozenset[str]:
+    """Lemmas and forms of a sentence, and its numbers in canonical form ("1,000" → "1000").
+    Cached: every part of a check asks it of every candidate (``analyze`` reuses the parses)."""
+    return frozenset({t.lemma_.lower() for t in doc} | {t.lower_ for t in doc} | numbers(doc.text))
 
 
 def _is_specific(token: Token) -> bool:
     return token.pos_ in ("NOUN", "PROPN", "NUM") and not token.is_stop
 
 
-def _supported(token: Token, source_words: set[str]) -> bool:
+def _supported(token: Token, source_words: set[str] | frozenset[str]) -> bool:
     lemma, lower = token.lemma_.lower(), token.lower_
     if lemma in source_words or lower in source_words:
         return True
