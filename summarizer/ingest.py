@@ -1,7 +1,10 @@
 """Stage 1, ingest: turn raw article mappings into validated ``Article`` records.
 
-Every rule failure raises ``InputError`` naming the field (``articles[1].text``), the rule
-and the fix; size limits raise ``InputTooLargeError``.
+An article gives either ``text`` (plain text or an HTML snippet, whose tags are stripped) or
+``html``, a whole page, whose article body, title, date and URL ``extract.extract_page`` finds;
+a whole page sent as ``text`` is read the same way. Every rule failure raises ``InputError``
+naming the field (``articles[1].text``), the rule and the fix; size limits raise
+``InputTooLargeError``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from summarizer.errors import InputError, InputTooLargeError
+from summarizer.extract import Page, extract_page
 from summarizer.text import STOPWORDS, words
 from summarizer.types import Article
 
@@ -29,9 +33,14 @@ class Limits:
     max_chars_per_article: int = 50_000
     max_total_chars: int = 300_000
     max_field_chars: int = 2_000
+    # A whole page is mostly markup: the 91 dev pages of bench/extraction.py are 25k-1.44M
+    # characters (median 117k; 2 over 1M) for article bodies of 0.4k-20k; the largest takes
+    # 73 ms to extract. The text extracted from a page is then held to the limits above.
+    max_html_chars: int = 2_000_000
 
 
-FIELDS = ("id", "title", "text", "url", "source", "published")
+FIELDS = ("id", "title", "text", "html", "url", "source", "published")
+_BODIES = ("text", "html")
 _ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -86,29 +95,14 @@ def _article(raw: Mapping[str, Any], i: int, limits: Limits) -> Article:
                 value = str(value)
             else:
                 raise InputError(f"{where}.{name} must be a string.", field=f"{where}.{name}")
-        if name != "text" and value is not None and len(value) > limits.max_field_chars:
+        if name not in _BODIES and value is not None and len(value) > limits.max_field_chars:
             raise InputTooLargeError(
                 f"{where}.{name} is {len(value):,} characters; the limit is {limits.max_field_chars:,}.",
                 field=f"{where}.{name}",
             )
         values[name] = value.strip() if isinstance(value, str) else None
 
-    raw_text = raw.get("text")
-    if raw_text is None:
-        raise InputError(f"{where}.text is missing: each article needs its text.", field=f"{where}.text")
-    assert isinstance(raw_text, str)
-    if len(raw_text) > limits.max_chars_per_article:
-        raise InputTooLargeError(
-            f"{where}.text is {len(raw_text):,} characters; the limit is "
-            f"{limits.max_chars_per_article:,} per article. Send the article body only.",
-            field=f"{where}.text",
-        )
-    text = strip_html(raw_text) if _looks_like_html(raw_text) else raw_text
-    text = _clean_whitespace(text)
-    if not text:
-        raise InputError(
-            f"{where}.text is empty after removing markup and whitespace.", field=f"{where}.text", code="empty"
-        )
+    text, page, body = _body(raw, where, limits, values["url"] or None)
     _check_english(text, f"{where}.text")
 
     article_id = values["id"] or f"article-{i + 1}"
@@ -117,12 +111,12 @@ def _article(raw: Mapping[str, Any], i: int, limits: Limits) -> Article:
             f"{where}.id {article_id!r} is not a valid id: use 1-128 letters, digits, '.', '_', ':' or '-'.",
             field=f"{where}.id",
         )
-    url = values["url"] or None
+    url = values["url"] or (page.url if page else None)
     if url is not None:
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise InputError(f"{where}.url {url!r} is not an http(s) URL.", field=f"{where}.url")
-    published = values["published"] or None
+    published = values["published"] or (page.published if page else None)
     if published is not None:
         try:
             datetime.fromisoformat(published.replace("Z", "+00:00"))
@@ -131,8 +125,64 @@ def _article(raw: Mapping[str, Any], i: int, limits: Limits) -> Article:
                 f"{where}.published {published!r} is not an ISO 8601 date (e.g. 2025-05-16 or 2025-05-16T14:30:00Z).",
                 field=f"{where}.published",
             ) from None
-    title = values["title"] or _default_title(text)
+    title = values["title"] or (page.title[: limits.max_field_chars] if page and page.title else None)
+    title = title or _default_title(text)
     return Article(id=article_id, title=title, text=text, url=url, source=values["source"] or None, published=published)
+
+
+def _body(raw: Mapping[str, Any], where: str, limits: Limits, url: str | None) -> tuple[str, Page | None, str]:
+    """The article's plain text, the page it was extracted from (None for text and snippets)
+    and the name of the field it came from. Exactly one of ``text`` and ``html`` must be given;
+    a whole page in ``text`` is read as ``html`` is."""
+    given = [name for name in _BODIES if raw.get(name) is not None]
+    if not given:
+        raise InputError(
+            f"{where}.text is missing: each article needs its text, or its whole HTML page in 'html'.",
+            field=f"{where}.text",
+        )
+    if len(given) == 2:
+        raise InputError(
+            f"{where} gives both text and html; give one: 'text' for the article's text, 'html' for its whole page.",
+            field=f"{where}.html",
+        )
+    (body,) = given
+    field = f"{where}.{body}"
+    value = raw[body]
+    assert isinstance(value, str)  # checked with the other fields
+    page: Page | None = None
+    if body == "html" or _looks_like_page(value):
+        if len(value) > limits.max_html_chars:
+            raise InputTooLargeError(
+                f"{field} is a page of {len(value):,} characters; the limit is {limits.max_html_chars:,} "
+                "per page. Send the article's own page, or its text.",
+                field=field,
+            )
+        page = extract_page(value, url)
+        text = _clean_whitespace(page.text)
+        if len(text) > limits.max_chars_per_article:
+            raise InputTooLargeError(
+                f"the text extracted from {field} is {len(text):,} characters; the limit is "
+                f"{limits.max_chars_per_article:,} per article. Send a shorter article.",
+                field=field,
+            )
+        if not text:
+            raise InputError(
+                f"{field}: no article text was found in the page (only navigation, or an empty page). "
+                "Send the article's text instead.",
+                field=field,
+                code="empty",
+            )
+        return text, page, body
+    if len(value) > limits.max_chars_per_article:
+        raise InputTooLargeError(
+            f"{field} is {len(value):,} characters; the limit is "
+            f"{limits.max_chars_per_article:,} per article. Send the article body only.",
+            field=field,
+        )
+    text = _clean_whitespace(strip_html(value) if _looks_like_html(value) else value)
+    if not text:
+        raise InputError(f"{field} is empty after removing markup and whitespace.", field=field, code="empty")
+    return text, None, body
 
 
 def _default_title(text: str) -> str:
@@ -173,6 +223,14 @@ _TAG = re.compile(
 
 def _looks_like_html(text: str) -> bool:
     return bool(_TAG.search(text))
+
+
+# A whole page, not a snippet: a doctype, or an <html> or <body> tag anywhere.
+_PAGE = re.compile(r"\A\s*<!doctype\s+html|<\s*(?:html|body)(?:\s[^>]*)?>", re.I)
+
+
+def _looks_like_page(text: str) -> bool:
+    return bool(_PAGE.search(text))
 
 
 class _TextExtractor(HTMLParser):

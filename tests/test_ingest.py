@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from summarizer.errors import InputError, InputTooLargeError
@@ -80,3 +82,75 @@ def test_non_english_text_is_refused():
 def test_invisible_characters_are_removed():
     (article,) = ingest([{"id": "a", "text": "Ig\u200bnore the\u202e budget\ufeff vote. " + TEXT}])
     assert article.text.startswith("Ignore the budget vote. ")
+
+
+# Whole pages (issue 12): ``html`` instead of ``text``, or a page sent as ``text``.
+
+PAGE = (Path(__file__).parent / "data" / "page_bridge.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("field", ["html", "text"])
+def test_a_whole_page_gives_its_article_title_date_and_url(field):
+    (article,) = ingest([{"id": "bridge", field: PAGE}])
+    assert "The Old Mill Bridge" in article.text and "3.2 million pounds" in article.text
+    for chrome in ("cookies", "Subscribe today", "Related stories", "Eastgate roadworks delayed", "Copyright"):
+        assert chrome not in article.text
+    assert article.title == "River bridge to close for repairs until spring"
+    assert article.published == "2024-03-12"
+    assert article.url == "https://valleycourier.example.com/news/2024/03/river-bridge-repairs"
+    assert "\n\n" in article.text  # paragraph boundaries survive
+
+
+def test_the_articles_own_fields_win_over_the_page():
+    given = {"title": "Bridge shut", "published": "2024-03-13", "url": "https://example.org/b"}
+    (article,) = ingest([{"id": "bridge", "html": PAGE, **given}])
+    assert (article.title, article.published, article.url) == ("Bridge shut", "2024-03-13", "https://example.org/b")
+
+
+def test_citation_spans_index_the_extracted_text():
+    from summarizer.segment import segment
+
+    articles = ingest([{"id": "bridge", "html": PAGE}])
+    sentences = segment(articles)
+    assert sentences and all(articles[0].text[s.start : s.end] == s.text for s in sentences)
+    assert not any("<" in s.text for s in sentences)
+
+
+def test_snippets_in_text_are_still_stripped_not_extracted():
+    # no <html>/<body>/doctype: the tag-stripping path, which keeps every block
+    (article,) = ingest([{"text": "<p>Short snippet.</p><ul><li>Item one</li></ul> " + TEXT}])
+    assert "Item one" in article.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "code"),
+    [
+        ({"text": TEXT, "html": PAGE}, "articles[0].html", "invalid"),
+        ({"html": "<html><body><script>render()</script></body></html>"}, "articles[0].html", "empty"),
+        ({"text": "<!DOCTYPE html><html><body></body></html>"}, "articles[0].text", "empty"),
+        ({"html": 5}, "articles[0].html", "invalid"),
+        ({"id": "a"}, "articles[0].text", "invalid"),
+    ],
+)
+def test_bad_pages_name_the_field(raw, field, code):
+    with pytest.raises(InputError) as caught:
+        ingest([raw])
+    assert (caught.value.field, caught.value.code) == (field, code)
+    assert len(str(caught.value)) > 20
+
+
+def test_page_limits_name_the_field():
+    with pytest.raises(InputTooLargeError, match="1,000") as caught:
+        ingest([{"html": PAGE}], Limits(max_html_chars=1_000))
+    assert caught.value.field == "articles[0].html" and caught.value.code == "too_large"
+    # a page in text is held to the page limit, not the 50k text limit (pages are mostly markup)
+    ingest([{"text": PAGE}], Limits(max_chars_per_article=len(PAGE) - 1))
+    with pytest.raises(InputTooLargeError) as caught:
+        ingest([{"text": PAGE}], Limits(max_html_chars=len(PAGE) - 1))
+    assert caught.value.field == "articles[0].text"
+    # the extracted text is held to the per-article and total limits
+    with pytest.raises(InputTooLargeError, match="extracted") as caught:
+        ingest([{"html": PAGE}], Limits(max_chars_per_article=500))
+    assert caught.value.field == "articles[0].html"
+    with pytest.raises(InputTooLargeError, match="in all"):
+        ingest([{"id": "a", "html": PAGE}, {"id": "b", "html": PAGE}], Limits(max_total_chars=1_500))
