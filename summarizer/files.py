@@ -1,20 +1,24 @@
-"""Read article files for the CLI: ``.txt``, ``.json`` or a directory of them.
+"""Read article files for the CLI: ``.txt``, ``.json``, ``.html``/``.htm`` or a directory of them.
 
 ``.txt``: the file is the article; its first line is the title when a blank line
 follows it. ``.json``: one article object or a list of them (fields as in ``ingest``).
-Files must be UTF-8; every problem raises ``InputError`` naming the file.
+``.html``/``.htm``: a whole saved web page, ``{"id": <file stem>, "html": <content>}``; ingest
+finds its article body, title and date. Files must be UTF-8, or for pages in the charset their
+``<meta>`` tag declares; every problem raises ``InputError`` naming the file.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from summarizer.errors import InputError
 
-SUFFIXES = (".txt", ".json")
+SUFFIXES = (".txt", ".json", ".html", ".htm")
+PAGE_SUFFIXES = (".html", ".htm")
 
 
 def read_articles(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
@@ -25,12 +29,13 @@ def read_articles(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
             if not found:
-                raise InputError(f"{path} holds no .txt or .json article files.", field=str(path))
+                raise InputError(f"{path} holds no .txt or .json article files, nor .html pages.", field=str(path))
             files.extend(found)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 raise InputError(
-                    f"{path}: unsupported file type; give .txt or .json files or a directory.", field=str(path)
+                    f"{path}: unsupported file type; give .txt, .json or .html/.htm files or a directory.",
+                    field=str(path),
                 )
             files.append(path)
         else:
@@ -46,6 +51,9 @@ def _read_file(path: Path) -> list[dict[str, Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        declared = _declared_charset(data) if path.suffix.lower() in PAGE_SUFFIXES else None
+        if declared is not None:
+            return [{"id": path.stem, "html": declared}]
         raise InputError(
             f"{path} is not UTF-8 text (invalid byte at offset {error.start}); "
             "convert it, e.g. `iconv -f latin1 -t utf-8`.",
@@ -55,6 +63,8 @@ def _read_file(path: Path) -> list[dict[str, Any]]:
         raise InputError(f"{path} is empty.", field=str(path), code="empty")
     if path.suffix.lower() == ".txt":
         return [_from_text(text, path.stem)]
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        return [{"id": path.stem, "html": text}]
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -75,3 +85,20 @@ def _from_text(text: str, stem: str) -> dict[str, Any]:
     if len(lines) > 2 and lines[0].strip() and not lines[1].strip():
         return {"id": stem, "title": lines[0].strip(), "text": "\n".join(lines[2:])}
     return {"id": stem, "text": text}
+
+
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """A page that is not UTF-8, decoded with the charset its first 4 KiB declare; None when it
+    declares none, an unknown one, or one its bytes do not fit."""
+    found = _META_CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    try:
+        text = data.decode(found.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return text if text.strip() else None
