@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 # Measured on the 91 dev pages (bench/extraction.py): favor_precision raised F1 from 0.965 to
-# 0.975 (precision 0.943 → 0.966, recall 0.988 → 0.984; paired bootstrap +0.011 ± 0.010) —
+# 0.975 (precision 0.943 → 0.966, recall 0.988 → 0.984; paired bootstrap +0.011, std 0.005) —
 # precision matters most here, since every stray menu line becomes a sentence of the brief.
 # Tables off cost recall (F1 0.968 with favor_precision, 0.958 without), so they stay on.
 _OPTIONS = {
