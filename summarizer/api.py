@@ -55,13 +55,21 @@ class ArticleIn(BaseModel):
     url: str | None = Field(default=None, description="http(s) link shown in citations")
     source: str | None = Field(default=None, description="outlet name")
     published: str | None = Field(default=None, description="ISO 8601 date or time")
-    text: str = Field(description="plain text or HTML (stripped); at most 50,000 characters")
+    text: str | None = Field(
+        default=None, description="plain text or an HTML snippet (stripped); at most 50,000 characters"
+    )
+    html: str | None = Field(
+        default=None,
+        description="the whole HTML page instead of text: its article body, title and date are extracted; "
+        "at most 2,000,000 characters",
+    )
 
 
 class OptionsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     max_sentences: int = Field(default=5, ge=1, le=20)
     max_words: int = Field(default=150, ge=20, le=600)
+    headline: bool = Field(default=True, description="a one-line headline, written and checked like the sentences")
     model: str | None = Field(default=None, description="must be the served model (GET /v1/models) or null")
 
 
@@ -354,9 +362,11 @@ def create_app(
                 "options.model",
             )
         raw = [article.model_dump(exclude_none=True) for article in body.articles]
-        options = BriefOptions(body.options.max_sentences, body.options.max_words)
+        options = BriefOptions(body.options.max_sentences, body.options.max_words, body.options.headline)
         key = cache_key(
-            raw, {"max_sentences": options.max_sentences, "max_words": options.max_words}, summarizer.generator.name
+            raw,
+            {"max_sentences": options.max_sentences, "max_words": options.max_words, "headline": options.headline},
+            summarizer.generator.name,
         )
         cache: BriefCache = app.state.cache
         try:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from summarizer.cite import rank
-from summarizer.clean import clean, usable
+from summarizer.clean import clean
 from summarizer.embed import Embedder
 from summarizer.errors import InputError, InputTooLargeError
 from summarizer.ingest import Limits, ingest
@@ -83,7 +83,7 @@ def check_claims(
     embedder only. Raises ``InputError`` for bad articles or claims."""
     claims = validate_claims(claims)
     articles = ingest(raw_articles, limits)
-    kept = usable(clean(segment(articles)))
+    kept = clean(articles, segment(articles)).kept
     vectors = embedder.embed([s.text for s in kept])
     results = []
     for claim in claims:

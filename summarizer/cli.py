@@ -1,4 +1,5 @@
-"""Command line: ``summarizer brief PATH...``, ``summarizer check PATH... --claims FILE`` and
+"""Command line: ``summarizer brief PATH...``, ``summarizer check PATH... --claims FILE``,
+``summarizer extract PATH...`` (the articles as the pipeline reads them; no model) and
 ``summarizer models list|pull|verify``.
 
 Exit codes: 0 success (for ``check``, also when claims are not supported), 1 ``check --strict``
@@ -30,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--format", choices=FORMATS, default="markdown")
     brief.add_argument("--max-sentences", type=int, default=5, metavar="N", help="1-20 (default 5)")
     brief.add_argument("--max-words", type=int, default=150, metavar="N", help="20-600 (default 150)")
+    brief.add_argument(
+        "--no-headline", dest="headline", action="store_false", help="no headline over the brief (default: one)"
+    )
     brief.add_argument(
         "--model",
         default=None,
@@ -65,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
+    extract = commands.add_parser(
+        "extract",
+        help="print each article as the pipeline reads it, and what it sets aside (no model)",
+        description="Read the articles as a brief would (ingest, sentence split, clean; whole HTML pages "
+        "reduced to their article) and print each one's id, title, url, date, text, the sentences "
+        "set aside with their reason, and any warning. Loads no model.",
+    )
+    extract.add_argument(
+        "paths", nargs="+", metavar="PATH", help=".txt, .json or .html article files, or directories of them"
+    )
+    extract.add_argument("--format", choices=("text", "json"), default="text")
+
     models = commands.add_parser("models", help="list, provision and check the generation models")
     model_commands = models.add_subparsers(dest="models_command", required=True)
     model_commands.add_parser("list", help="known models and whether each is provisioned")
@@ -92,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _brief(args, progress)
         if args.command == "check":
             return _check(args, progress)
+        if args.command == "extract":
+            return _extract(args)
         return _models(args, progress)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -113,7 +131,7 @@ def _brief(args: argparse.Namespace, progress) -> int:
     from summarizer.render import brief_event, render, renderings, sentence_dict, sentence_event
 
     raw = read_articles(args.paths)
-    options = BriefOptions(args.max_sentences, args.max_words)
+    options = BriefOptions(args.max_sentences, args.max_words, args.headline)
     summarizer = _summarizer(args.model)
     summarizer.check(raw, options)  # bad input fails before ~10 s of model loading
     progress(f"loading models (embedder {summarizer.embedder.name}, generator {summarizer.generator.name})")
@@ -170,6 +188,53 @@ def _check(args: argparse.Namespace, progress) -> int:
     supported = sum(r.supported for r in results)
     progress(f"done: {supported} of {len(results)} claim(s) supported")
     return 1 if args.strict and supported < len(results) else 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    """``summarizer extract``: each article as ingest, segment and clean leave it, without a model."""
+    from summarizer.files import read_articles
+    from summarizer.pipeline import prepare
+
+    prepared = prepare(read_articles(args.paths))
+    articles = []
+    for article in prepared.articles:
+        set_aside = [d for d in prepared.cleaned.dropped if d.sentence.article_id == article.id]
+        warnings = [w.message for w in prepared.cleaned.warnings if w.article_id == article.id]
+        articles.append(
+            {
+                "id": article.id,
+                "title": article.title,
+                "url": article.url,
+                "source": article.source,
+                "published": article.published,
+                "text": article.text,
+                "set_aside": [
+                    {
+                        "sentence_index": d.sentence.index,
+                        "start": d.sentence.start,
+                        "end": d.sentence.end,
+                        "text": d.sentence.text,
+                        "reason": d.reason,
+                    }
+                    for d in set_aside
+                ],
+                "warnings": warnings,
+            }
+        )
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"articles": articles}, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    blocks = []
+    for a in articles:
+        lines = [f"== {a['id']} =="]
+        lines += [f"{key}: {a[key]}" for key in ("title", "url", "source", "published") if a[key] is not None]
+        lines += ["", a["text"] or "(no text)", ""]
+        lines.append(f"set aside: {len(a['set_aside'])} sentence(s)")
+        lines += [f"  #{d['sentence_index']} [{d['reason']}] {d['text']}" for d in a["set_aside"]]
+        lines += [f"warning: {w}" for w in a["warnings"]]
+        blocks.append("\n".join(lines))
+    sys.stdout.write("\n\n".join(blocks) + "\n")
+    return 0
 
 
 def _read_claims(source: str) -> tuple[list[str], list[int]]:

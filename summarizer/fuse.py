@@ -36,18 +36,18 @@ SYSTEM_PROMPT = (
 def fuse(evidence: Sequence[str], generator: Generator) -> Generation:
     """One fused sentence for ``evidence`` (1+ source sentences)."""
     heading = "Source sentences:\n" if len(evidence) > 1 else "Source sentence:\n"
-    body = heading + "\n".join(f"- {_one_line(text)}" for text in evidence)
-    return _ask(SYSTEM_PROMPT, body, generator)
+    body = heading + "\n".join(f"- {one_line(text)}" for text in evidence)
+    return ask(SYSTEM_PROMPT, body, generator)
 
 
-def _ask(system: str, user: str, generator: Generator) -> Generation:
+def ask(system: str, user: str, generator: Generator) -> Generation:
     """One reply to a fixed system prompt (cached by llama.cpp) and ``user``, tidied to one sentence."""
     messages: list[Message] = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     generation = generator.generate(messages, max_tokens=MAX_TOKENS)
     return replace(generation, text=tidy(generation.text))
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -93,7 +93,7 @@ COMPRESS_PROMPT = (
 
 def compress(sentence: str, generator: Generator) -> Generation:
     """``sentence`` shortened by the model; callers keep it only if ``is_deletion`` holds."""
-    return _ask(COMPRESS_PROMPT, _one_line(sentence), generator)
+    return ask(COMPRESS_PROMPT, one_line(sentence), generator)
 
 
 _TOKEN = re.compile(r"[\w$%€£]+(?:['’.,-][\w]+)*")

@@ -20,7 +20,6 @@ from urllib.parse import urlparse
 
 from summarizer.errors import InputError, InputTooLargeError
 from summarizer.extract import Page, extract_page
-from summarizer.text import STOPWORDS, words
 from summarizer.types import Article
 
 
@@ -103,7 +102,6 @@ def _article(raw: Mapping[str, Any], i: int, limits: Limits) -> Article:
         values[name] = value.strip() if isinstance(value, str) else None
 
     text, page, body = _body(raw, where, limits, values["url"] or None)
-    _check_english(text, f"{where}.text")
 
     article_id = values["id"] or f"article-{i + 1}"
     if not _ID.match(article_id):
@@ -125,8 +123,8 @@ def _article(raw: Mapping[str, Any], i: int, limits: Limits) -> Article:
                 f"{where}.published {published!r} is not an ISO 8601 date (e.g. 2025-05-16 or 2025-05-16T14:30:00Z).",
                 field=f"{where}.published",
             ) from None
+    # no title given and none in the page: none is invented (clean judges the text's first line)
     title = values["title"] or (page.title[: limits.max_field_chars] if page and page.title else None)
-    title = title or _default_title(text)
     return Article(id=article_id, title=title, text=text, url=url, source=values["source"] or None, published=published)
 
 
@@ -165,13 +163,7 @@ def _body(raw: Mapping[str, Any], where: str, limits: Limits, url: str | None) -
                 f"{limits.max_chars_per_article:,} per article. Send a shorter article.",
                 field=field,
             )
-        if not text:
-            raise InputError(
-                f"{field}: no article text was found in the page (only navigation, or an empty page). "
-                "Send the article's text instead.",
-                field=field,
-                code="empty",
-            )
+        # a page with no article text in it is set aside by clean, with a warning naming it
         return text, page, body
     if len(value) > limits.max_chars_per_article:
         raise InputTooLargeError(
@@ -179,15 +171,9 @@ def _body(raw: Mapping[str, Any], where: str, limits: Limits, url: str | None) -
             f"{limits.max_chars_per_article:,} per article. Send the article body only.",
             field=field,
         )
-    text = _clean_whitespace(strip_html(value) if _looks_like_html(value) else value)
-    if not text:
-        raise InputError(f"{field} is empty after removing markup and whitespace.", field=field, code="empty")
-    return text, None, body
-
-
-def _default_title(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return first if len(first) <= 80 else first[:77].rsplit(" ", 1)[0] + "…"
+    if not value.strip():
+        raise InputError(f"{field} is empty: give the article's text.", field=field, code="empty")
+    return _clean_whitespace(strip_html(value) if _looks_like_html(value) else value), None, body
 
 
 # Invisible format characters (zero-width spaces and joiners, bidi overrides, word joiners,
@@ -200,19 +186,6 @@ def _clean_whitespace(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _check_english(text: str, field: str) -> None:
-    # English text has ~40% stop words; below 8% on 30+ words it is another language (or
-    # not prose), and Punkt's English parameters and MiniLM would give a wrong brief.
-    tokens = words(text)
-    if len(tokens) >= 30 and sum(t in STOPWORDS for t in tokens) / len(tokens) < 0.08:
-        raise InputError(
-            f"{field} does not look like English text; the sentence splitter and models are English-only. "
-            "Translate the article or leave it out.",
-            field=field,
-            code="unsupported_language",
-        )
 
 
 _TAG = re.compile(

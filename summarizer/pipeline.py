@@ -10,22 +10,23 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from summarizer.check import ClaimCheck, check_claims, check_sentence
 from summarizer.cite import cite
-from summarizer.clean import clean, usable
+from summarizer.clean import clean
 from summarizer.dedup import dedup
 from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, InputError
 from summarizer.fuse import compress, fuse, is_deletion
 from summarizer.generate import Generator
+from summarizer.headline import TOP_SENTENCES, write_headline
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
 from summarizer.segment import segment
-from summarizer.types import Brief, BriefSentence, Cleaned, PlannedGroup, Progress, Sentence
+from summarizer.types import Article, Brief, BriefSentence, Cleaned, Generation, PlannedGroup, Progress, Sentence
 from summarizer.verify import warm_up as warm_up_checks
 
 
@@ -33,6 +34,8 @@ from summarizer.verify import warm_up as warm_up_checks
 class BriefOptions:
     max_sentences: int = 5
     max_words: int = 150
+    # a one-line headline over the brief, written from its top sentences and checked like them
+    headline: bool = True
 
     def validated(self) -> BriefOptions:
         if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 20:
@@ -44,7 +47,36 @@ class BriefOptions:
             raise InputError(
                 f"max_words must be a whole number from 20 to 600, got {self.max_words!r}.", field="options.max_words"
             )
+        if not isinstance(self.headline, bool):
+            raise InputError(f"headline must be true or false, got {self.headline!r}.", field="options.headline")
         return self
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The articles as the pipeline reads them, before any model: validated articles, their
+    sentences, and what clean kept and set aside (with a warning per article left out)."""
+
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...]
+    cleaned: Cleaned
+
+
+def prepare(
+    raw_articles: Sequence[Mapping[str, Any]],
+    limits: Limits = Limits(),
+    stage: Callable[[str], AbstractContextManager[None]] = lambda _: nullcontext(),
+) -> Prepared:
+    """ingest → segment → clean, no model needed (``summarizer extract`` prints this; ``brief``
+    starts from it, timing each ``stage``). Raises ``InputError`` for a bad request or when no
+    article is usable."""
+    with stage("ingest"):
+        articles = ingest(raw_articles, limits)
+    with stage("segment"):
+        sentences = segment(articles)
+    with stage("clean"):
+        cleaned = clean(articles, sentences)
+    return Prepared(articles, sentences, cleaned)
 
 
 class Summarizer:
@@ -71,7 +103,7 @@ class Summarizer:
         """Raise ``InputError`` for input ``brief`` would refuse, without touching a model:
         callers check before queueing or loading (milliseconds, vs. seconds for a brief)."""
         options.validated()
-        ingest(raw_articles, self.limits)
+        prepare(raw_articles, self.limits)
 
     def check_claims(self, raw_articles: Sequence[Mapping[str, Any]], claims: Sequence[str]) -> tuple[ClaimCheck, ...]:
         """``check.check_claims`` with this summarizer's embedder and limits."""
@@ -114,16 +146,12 @@ class Summarizer:
                 timings[name] = timings.get(name, 0.0) + (time.perf_counter() - start) * 1000
 
         started = time.perf_counter()
-        with stage("ingest"):
-            articles = ingest(raw_articles, self.limits)
-        with stage("segment"):
-            sentences = segment(articles)
-        with stage("clean"):
-            cleaned = clean(sentences)
-            kept = usable(cleaned)
-            if kept is not cleaned.kept:  # a one-line article: its short sentences are the story
-                cleaned = Cleaned(kept, tuple(d for d in cleaned.dropped if d.sentence not in kept))
+        prepared = prepare(raw_articles, self.limits, stage)
+        articles, sentences, cleaned = prepared.articles, prepared.sentences, prepared.cleaned
+        kept = cleaned.kept
         progress(f"{len(articles)} article(s), {len(sentences)} sentences, {len(kept)} kept after cleaning")
+        for warning in cleaned.warnings:
+            progress(f"warning: {warning.message}")
         check_cancelled()
         with stage("embed"):
             vectors = self.embedder.embed([s.text for s in kept])
@@ -157,12 +185,19 @@ class Summarizer:
                 timings["first_sentence"] = (time.perf_counter() - started) * 1000
             if on_sentence is not None:
                 on_sentence(len(out), sentence)
+        headline = None
+        if options.headline and out:
+            check_cancelled()
+            progress("headline")
+            headline = self._headline(out, kept, vectors, stage, usage)
         timings["total"] = (time.perf_counter() - started) * 1000
         return Brief(
             sentences=tuple(out),
+            headline=headline,
             articles=articles,
             groups=groups,
             dropped=cleaned.dropped,
+            warnings=cleaned.warnings,
             model=self.generator.name,
             embedder=self.embedder.name,
             timings_ms=timings,
@@ -184,9 +219,7 @@ class Summarizer:
                     generation = compress(representative.text, self.generator)
                 else:
                     generation = fuse([s.text for s in evidence], self.generator)
-            for key in ("prompt_tokens", "completion_tokens", "cached_tokens", "prompt_ms", "decode_ms"):
-                usage[key] += getattr(generation, key)
-            usage["llm_calls"] += 1
+            _count(generation, usage)
             if not generation.text or (
                 method == "compressed" and not is_deletion(generation.text, representative.text)
             ):
@@ -209,3 +242,30 @@ class Summarizer:
         return BriefSentence(
             representative.text, citations, method="quoted", attempts=len(rejected), rejected=tuple(rejected)
         )
+
+    def _headline(self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage, usage):
+        """A headline from the brief's top sentences that passes the check against the articles'
+        sentences (as the public check does); first from the top two, then from the first alone;
+        else None."""
+        rejected: list[str] = []
+        for top in ([s.text for s in sentences[:TOP_SENTENCES]], [sentences[0].text]):
+            with stage("headline"):
+                generation = write_headline(top, self.generator)
+            _count(generation, usage)
+            if not generation.text:
+                rejected.append(generation.text)
+                continue
+            with stage("check"):
+                vector = self.embedder.embed([generation.text])[0]
+                checked = check_sentence(generation.text, vector, kept, vectors)
+            if checked.supported:
+                return BriefSentence(generation.text, checked.citations, "fused", len(rejected) + 1, tuple(rejected))
+            rejected.append(generation.text)
+        return None
+
+
+def _count(generation: Generation, usage: dict[str, float]) -> None:
+    """Add one LLM call and what it cost to ``usage``."""
+    for key in ("prompt_tokens", "completion_tokens", "cached_tokens", "prompt_ms", "decode_ms"):
+        usage[key] += getattr(generation, key)
+    usage["llm_calls"] += 1

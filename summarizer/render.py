@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from summarizer.types import Brief, BriefSentence, Citation
+from summarizer.types import Article, Brief, BriefSentence, Citation
 
 if TYPE_CHECKING:  # check.py pulls in cite and verify; rendering needs only the records' fields
     from summarizer.check import ClaimCheck
@@ -23,7 +23,10 @@ FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
 def to_dict(brief: Brief) -> dict[str, Any]:
     """The JSON document (the CLI's ``--format json`` and the HTTP API's body)."""
     return {
+        "headline": sentence_dict(brief.headline) if brief.headline else None,
         "sentences": [sentence_dict(s) for s in brief.sentences],
+        # articles left out (and why): the brief is of the others
+        "warnings": [{"code": w.code, "message": w.message, "article_id": w.article_id} for w in brief.warnings],
         "dedup": {
             "groups": [
                 {
@@ -159,11 +162,12 @@ def _citation(c: Citation) -> dict[str, Any]:
 
 
 def _footnotes(brief: Brief) -> tuple[list[list[int]], list[Citation]]:
-    """Footnote numbers per sentence; one number per distinct cited source sentence."""
+    """Footnote numbers per sentence (the headline's first when there is one); one number per
+    distinct cited source sentence."""
     numbering: dict[tuple[str, int], int] = {}
     notes: list[Citation] = []
     per_sentence = []
-    for sentence in brief.sentences:
+    for sentence in ([brief.headline] if brief.headline else []) + list(brief.sentences):
         marks = []
         for c in sentence.citations:
             key = (c.article_id, c.sentence_index)
@@ -178,17 +182,43 @@ def _footnotes(brief: Brief) -> tuple[list[list[int]], list[Citation]]:
 def to_markdown(brief: Brief) -> str:
     articles = {a.id: a for a in brief.articles}
     marks, notes = _footnotes(brief)
+    out = ""
+    if brief.headline:
+        out = f"## {_md_escape(brief.headline.text)}" + "".join(f"[^{n}]" for n in marks.pop(0)) + "\n\n"
     lines = []
     for sentence, numbers in zip(brief.sentences, marks, strict=True):
         # escaped like every source text: a sentence quoting "[^1]" or "<img>" must not become markup
         lines.append(_md_escape(sentence.text) + "".join(f"[^{n}]" for n in numbers))
-    out = " ".join(lines) + "\n\n"
+    out += " ".join(lines) + "\n\n"
     for n, c in enumerate(notes, 1):
         article = articles[c.article_id]
-        name = f"[{_md_escape(article.title)}]({article.url})" if article.url else f"*{_md_escape(article.title)}*"
-        source = f", {_md_escape(article.source)}" if article.source else ""
-        out += f"[^{n}]: “{_md_escape(c.text)}” — {name}{source}, sentence {c.sentence_index + 1}\n"
+        label = _md_escape(_label(article))
+        name = f"[{label}]({article.url})" if article.url else f"*{label}*"
+        source = f", {_md_escape(article.source)}" if article.source and article.title else ""
+        out += f"[^{n}]: {_quoted(_md_escape(c.text))} — {name}{source}, sentence {c.sentence_index + 1}\n"
     return out
+
+
+def _label(article: Article) -> str:
+    """How a citation names its article: its title, else its outlet, else its id."""
+    return article.title or article.source or article.id
+
+
+# A cited sentence that opens with a quote mark ("“We will appeal,” she said.") gets no second
+# pair: ““We will appeal,” she said.” read as a typo to editors. One whose opening mark is never
+# closed (sources cut quotes across sentences) is closed, so the footnote's quote ends.
+_QUOTE_MARKS = '"“”„«»'
+_CLOSING = {"“": "”", "„": "“", "«": "»", '"': '"'}
+
+
+def _quoted(text: str) -> str:
+    opening = text[:1]
+    if opening not in _QUOTE_MARKS:
+        return f"“{text}”"
+    closing = _CLOSING.get(opening)
+    if closing and (text.count('"') % 2 if opening == '"' else closing not in text[1:]):
+        return text + closing
+    return text
 
 
 def _md_escape(text: str) -> str:
@@ -202,7 +232,11 @@ def to_html(brief: Brief) -> str:
     articles = {a.id: a for a in brief.articles}
     marks, notes = _footnotes(brief)
     esc = html.escape
-    parts = ['<div class="summarizer-brief">', "<p>"]
+    parts = ['<div class="summarizer-brief">']
+    if brief.headline:
+        refs = "".join(f'<sup><a href="#summarizer-cite-{n}">[{n}]</a></sup>' for n in marks.pop(0))
+        parts.append(f"<h2>{esc(brief.headline.text)}{refs}</h2>")
+    parts.append("<p>")
     for sentence, numbers in zip(brief.sentences, marks, strict=True):
         cls = ' class="extractive" title="quoted from a source"' if sentence.extractive else ""
         refs = "".join(f'<sup><a href="#summarizer-cite-{n}">[{n}]</a></sup>' for n in numbers)
@@ -211,10 +245,12 @@ def to_html(brief: Brief) -> str:
     parts.append('<ol class="summarizer-citations">')
     for n, c in enumerate(notes, 1):
         article = articles[c.article_id]
-        title = esc(article.title)
+        title = esc(_label(article))
         link = f'<a href="{esc(article.url, quote=True)}" rel="noopener">{title}</a>' if article.url else title
-        source = f", {esc(article.source)}" if article.source else ""
-        parts.append(f'<li id="summarizer-cite-{n}"><q>{esc(c.text)}</q> — {link}{source}</li>')
+        source = f", {esc(article.source)}" if article.source and article.title else ""
+        # <q> adds quotation marks of its own: a sentence that opens with one is shown as it is
+        quote = f"<span>{esc(_quoted(c.text))}</span>" if c.text[:1] in _QUOTE_MARKS else f"<q>{esc(c.text)}</q>"
+        parts.append(f'<li id="summarizer-cite-{n}">{quote} — {link}{source}</li>')
     parts.append("</ol></div>")
     return "\n".join(parts) + "\n"
 

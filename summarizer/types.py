@@ -16,10 +16,11 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Article:
-    """One validated news article. ``text`` is plain text (HTML already stripped)."""
+    """One validated news article. ``text`` is plain text (HTML already stripped; empty when a
+    page held no article text); ``title`` is None when neither the caller nor the page gave one."""
 
     id: str
-    title: str
+    title: str | None
     text: str
     url: str | None = None
     source: str | None = None
@@ -31,7 +32,8 @@ class Sentence:
     """A sentence of an article: ``article.text[start:end] == text`` always holds.
 
     ``index`` counts the article's sentences from 0 (boilerplate included, so an index
-    is stable whatever the cleaning drops); ``position`` is ``index / count`` in [0, 1).
+    is stable whatever the cleaning drops); ``position`` is ``index / count`` in [0, 1);
+    ``paragraph`` counts the article's non-empty lines from 0 (the line the sentence is on).
     """
 
     article_id: str
@@ -40,6 +42,7 @@ class Sentence:
     end: int
     text: str
     position: float
+    paragraph: int = 0
 
     @property
     def key(self) -> tuple[str, int]:
@@ -55,9 +58,24 @@ class Dropped:
 
 
 @dataclass(frozen=True)
+class BriefWarning:
+    """Something the caller should know about a brief that was still written: ``code`` is
+    machine-readable (``article_set_aside``), ``message`` says what and why, ``article_id``
+    names the article concerned when there is one."""
+
+    code: str
+    message: str
+    article_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Cleaned:
+    """What clean kept, what it set aside (every sentence is in one of the two), and a warning
+    for each article set aside whole."""
+
     kept: tuple[Sentence, ...]
     dropped: tuple[Dropped, ...]
+    warnings: tuple[BriefWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,3 +199,7 @@ class Brief:
     timings_ms: dict[str, float]
     # llm_calls, prompt/completion tokens, prompt_ms/decode_ms (the LLM's own split of fuse)
     usage: dict[str, float]
+    # the checked headline, None when asked for none or when no attempt passed the check
+    headline: BriefSentence | None = None
+    # articles left out, and anything else the caller should know about this brief
+    warnings: tuple[BriefWarning, ...] = ()

@@ -2,10 +2,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.clean import clean
 from summarizer.dedup import dedup
-from summarizer.ingest import ingest
-from summarizer.segment import segment
+from summarizer.pipeline import prepare
 from summarizer.types import Sentence
 
 
@@ -28,7 +26,7 @@ def test_exact_and_near_copies_are_grouped_without_embeddings_similarity():
 
 
 def test_every_sentence_is_in_exactly_one_group(seeds, embedder):
-    kept = clean(segment(ingest(seeds))).kept
+    kept = prepare(seeds).cleaned.kept
     groups = dedup(kept, embedder.embed([s.text for s in kept]))
     rows = sorted(r for g in groups for r in g.rows)
     assert rows == list(range(len(kept)))
@@ -37,7 +35,7 @@ def test_every_sentence_is_in_exactly_one_group(seeds, embedder):
 
 
 def test_the_seeds_shared_facts_are_grouped_across_articles(seeds, embedder):
-    kept = clean(segment(ingest(seeds))).kept
+    kept = prepare(seeds).cleaned.kept
     groups = dedup(kept, embedder.embed([s.text for s in kept]))
     cross = [g for g in groups if len(g.article_ids) == 2]
     texts = [" ".join(s.text for s in g.members) for g in cross]

@@ -1,17 +1,15 @@
 import numpy as np
 import pytest
 
-from summarizer.clean import clean
 from summarizer.dedup import dedup
-from summarizer.ingest import ingest
+from summarizer.pipeline import prepare
 from summarizer.plan import FUSED_LENGTH_RATIO as ratio
 from summarizer.plan import plan
-from summarizer.segment import segment
 
 
 @pytest.fixture(scope="module")
 def seeds_groups(seeds, embedder):
-    kept = clean(segment(ingest(seeds))).kept
+    kept = prepare(seeds).cleaned.kept
     vectors = embedder.embed([s.text for s in kept])
     return kept, vectors, dedup(kept, vectors)
 
