@@ -132,3 +132,46 @@ def test_check_bad_claims_exit_2_naming_the_file_or_line(tmp_path, capsys):
     assert "holds no claims" in capsys.readouterr().err
     assert main(["check", "nowhere/", "--claims", str(blank)]) == 2  # the articles are read first
     assert "nowhere does not exist" in capsys.readouterr().err
+
+
+def test_extract_prints_each_article_as_read_and_what_is_set_aside_without_a_model(tmp_path, capsys, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    import summarizer.cli
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("extract loaded a model")
+
+    monkeypatch.setattr(summarizer.cli, "_summarizer", no_model)
+    shutil.copy(Path(__file__).parent / "data" / "page_bridge.html", tmp_path / "bridge.html")
+    (tmp_path / "note.txt").write_text("Council news\n\nThe council met on Monday. It approved the budget.\n")
+    assert main(["extract", str(tmp_path), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    bridge, note = json.loads(out)["articles"]
+    assert (bridge["id"], bridge["title"], bridge["published"]) == (
+        "bridge",
+        "River bridge to close for repairs until spring",
+        "2024-03-12",
+    )
+    assert bridge["url"] == "https://valleycourier.example.com/news/2024/03/river-bridge-repairs"
+    assert "3.2 million pounds" in bridge["text"] and "cookies" not in bridge["text"]
+    # the page's headline is a line of its text; clean sets it aside as a heading, and says so
+    assert {"text": "River bridge to close for repairs until spring", "reason": "heading"}.items() <= (
+        bridge["set_aside"][0].items()
+    )
+    for d in bridge["set_aside"]:
+        assert bridge["text"][d["start"] : d["end"]] == d["text"]
+    assert note["title"] == "Council news" and note["text"].startswith("The council met")
+
+    assert main(["extract", str(tmp_path / "bridge.html")]) == 0
+    out, _ = capsys.readouterr()
+    assert out.startswith("== bridge ==\ntitle: River bridge to close for repairs until spring\n")
+    assert "published: 2024-03-12" in out and "[heading] River bridge" in out
+
+
+def test_extract_bad_input_exits_2(tmp_path, capsys):
+    (tmp_path / "a.json").write_text(json.dumps({"id": "a", "text": "One fact.", "html": "<p>One fact.</p>"}))
+    assert main(["extract", str(tmp_path / "a.json")]) == 2
+    _, err = capsys.readouterr()
+    assert "both text and html" in err and "Traceback" not in err
