@@ -47,6 +47,8 @@ def stories(data: Path, limit: int | None) -> list[tuple[str, str, list[dict]]]:
 
 
 def brief_record(brief_id: str, set_name: str, brief) -> dict:
+    """The brief's sentences numbered from 1; its headline, when it has one, is sentence 0."""
+    numbered = ([(0, brief.headline)] if brief.headline else []) + list(enumerate(brief.sentences, 1))
     return {
         "brief_id": brief_id,
         "set": set_name,
@@ -55,15 +57,16 @@ def brief_record(brief_id: str, set_name: str, brief) -> dict:
                 "n": n,
                 "text": s.text,
                 "extractive": s.extractive,
-                "method": s.method,
+                "method": "headline" if n == 0 else s.method,
                 "attempts": s.attempts,
                 "citations": [
                     {"article_id": c.article_id, "sentence_index": c.sentence_index, "text": c.text}
                     for c in s.citations
                 ],
             }
-            for n, s in enumerate(brief.sentences, 1)
+            for n, s in numbered
         ],
+        "warnings": [w.message for w in brief.warnings],
         "seconds": round(brief.timings_ms["total"] / 1000, 2),
         "timings_ms": {k: round(v) for k, v in brief.timings_ms.items()},
     }
@@ -74,7 +77,7 @@ def sheet(records: list[dict]) -> str:
     for record in records:
         lines.append(f"## {record['brief_id']}\n")
         for s in record["sentences"]:
-            kind = "QUOTED" if s["extractive"] else "WRITTEN"
+            kind = "HEADLINE" if s["n"] == 0 else "QUOTED" if s["extractive"] else "WRITTEN"
             lines.append(f"S{s['n']} [{kind}]: {s['text']}")
             for c in s["citations"]:
                 lines.append(f"    cites {c['article_id']}#{c['sentence_index']}: {c['text']}")
@@ -128,21 +131,32 @@ def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
     if save:
         save.parent.mkdir(parents=True, exist_ok=True)
         save.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    headlines = [r for r in rows if r["made"] == "headline"]
+    rows = [r for r in rows if r["made"] != "headline"]  # the brief's sentences, scored as before
     total = len(rows)
     counts = collections.Counter(r["label"] for r in rows)
     made = collections.Counter(r["made"] for r in rows)
     summary = {
+        "briefs": len({r["brief_id"] for r in rows}),
         "sentences": total,
         **{f"{k.lower()}_pct": round(100 * counts[k] / total, 1) for k in ("SUPPORTED", "CITATION_GAP", "UNSUPPORTED")},
         "editor_ready_pct": round(100 * sum(r["editor_ready"] for r in rows) / total, 1),
         **{f"{k}_pct": round(100 * made[k] / total, 1) for k in ("fused", "compressed", "quoted")},
     }
+
+    def share(subset: list[dict], label: str) -> float:
+        hits = sum(r["editor_ready"] if label == "editor_ready" else r["label"] == label for r in subset)
+        return round(100 * hits / len(subset), 1)
+
     for kind in ("fused", "compressed", "quoted"):
         subset = [r for r in rows if r["made"] == kind]
         if subset:
-            summary[f"supported_pct_of_{kind}"] = round(
-                100 * sum(r["label"] == "SUPPORTED" for r in subset) / len(subset), 1
-            )
+            summary[f"supported_pct_of_{kind}"] = share(subset, "SUPPORTED")
+            summary[f"editor_ready_pct_of_{kind}"] = share(subset, "editor_ready")
+    if headlines:
+        summary["headlines"] = len(headlines)
+        summary["headline_supported_pct"] = share(headlines, "SUPPORTED")
+        summary["headline_editor_ready_pct"] = share(headlines, "editor_ready")
     return summary
 
 
@@ -172,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         records.append(brief_record(brief_id, set_name, brief))
         quoted = sum(s.extractive for s in brief.sentences)
         print(
-            f"{brief_id}: {len(brief.sentences)} sentences ({quoted} quoted) in {time.perf_counter() - started:.1f} s",
+            f"{brief_id}: {len(brief.sentences)} sentences ({quoted} quoted), headline {brief.headline is not None}, "
+            f"{len(brief.warnings)} warning(s) in {time.perf_counter() - started:.1f} s",
             file=sys.stderr,
             flush=True,
         )

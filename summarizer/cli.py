@@ -27,7 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     brief = commands.add_parser("brief", help="print the brief of articles (files or directories)")
-    brief.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .json article files, or directories of them")
+    brief.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt, .json or .html (whole page) article files, or directories of them",
+    )
     brief.add_argument("--format", choices=FORMATS, default="markdown")
     brief.add_argument("--max-sentences", type=int, default=5, metavar="N", help="1-20 (default 5)")
     brief.add_argument("--max-words", type=int, default=150, metavar="N", help="20-600 (default 150)")
@@ -55,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         "brief's own sentences are checked: a claim is supported only if every sentence of it is. "
         "Needs only the sentence embedder, not the LLM.",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .json article files, or directories of them")
+    check.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt, .json or .html (whole page) article files, or directories of them",
+    )
     check.add_argument(
         "--claims",
         required=True,

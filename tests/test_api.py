@@ -35,6 +35,11 @@ def client(app_factory):
 
 
 SHORT = {"id": "a", "text": "The council approved the budget on Monday. Three new schools will be built by 2027."}
+GERMAN = (
+    "Der Bundestag hat am Dienstag nach langer Debatte das neue Gesetz zur Förderung der Windenergie beschlossen, "
+    "teilte die Regierung in Berlin mit."
+)
+PAGE = (Path(__file__).parent / "data" / "page_bridge.html").read_text(encoding="utf-8")
 
 
 def test_health_ready_and_models(client):
@@ -42,6 +47,31 @@ def test_health_ready_and_models(client):
     assert client.get("/readyz").json() == {"status": "ready", "briefs": 0, "max_briefs": 5}
     data = client.get("/v1/models").json()
     assert data["served"] == "smollm2-135m" and "qwen2.5-coder-1.5b" in [m["name"] for m in data["models"]]
+
+
+def test_one_bad_article_is_reported_and_the_others_briefed(client, seeds):
+    body = {"articles": [*seeds, {"id": "de", "text": GERMAN}], "options": {"max_sentences": 2, "headline": False}}
+    response = client.post("/v1/briefs", json=body)
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert [(w["code"], w["article_id"]) for w in data["warnings"]] == [("article_set_aside", "de")]
+    assert "not English" in data["warnings"][0]["message"]
+    assert data["headline"] is None
+    assert {c["article_id"] for s in data["sentences"] for c in s["citations"]} <= {a["id"] for a in seeds}
+
+
+def test_a_whole_page_is_briefed_from_its_article(client):
+    response = client.post(
+        "/v1/briefs", json={"articles": [{"id": "p", "html": PAGE}], "options": {"max_sentences": 2}}
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    (source,) = data["sources"]
+    assert source["title"] and source["published"]  # from the page's <h1>/<title> and its date
+    for sentence in data["sentences"]:
+        for c in sentence["citations"]:  # spans index the extracted text the response returns
+            assert source["text"][c["start"] : c["end"]] == c["text"]
+    assert "Cookie" not in source["text"] and "cookie" not in source["text"]
 
 
 def test_brief_formats_and_the_result_cache(client, seeds):
@@ -89,6 +119,10 @@ def test_the_cache_survives_a_restart_and_a_broken_file_is_ignored(app_factory, 
         ({"articles": [{"id": str(i), "text": "A fact."} for i in range(21)]}, 413, "articles"),
         ({"articles": [{"id": "a", "text": "Word " * 20_000}]}, 413, "articles[0].text"),
         ({"articles": [SHORT], "options": {"model": "gpt-17"}}, 422, "options.model"),
+        ({"articles": [{"id": "a", "text": "A fact.", "html": "<p>A fact.</p>"}]}, 422, "articles[0].html"),
+        ({"articles": [{"id": "a", "html": "<html>" + "x" * 2_000_001}]}, 413, "articles[0].html"),
+        ({"articles": [{"id": "de", "text": GERMAN}]}, 422, "articles"),  # no article usable: each is named
+        ({"articles": [SHORT], "options": {"headline": "yes"}}, 422, "options.headline"),
     ],
 )
 def test_errors_are_json_naming_the_field(client, body, status, field):

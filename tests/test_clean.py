@@ -140,7 +140,10 @@ def test_a_paragraph_in_another_language_is_set_aside_and_the_english_kept():
 def test_an_article_with_nothing_usable_is_set_aside_with_a_warning_and_the_others_kept():
     result = _clean_texts(FACT, GERMAN, "<div><script>x()</script></div>")
     assert [s.article_id for s in result.kept] == ["a0"]
-    assert [(w.code, w.article_id) for w in result.warnings] == [("article_set_aside", "a1"), ("article_set_aside", "a2")]
+    assert [(w.code, w.article_id) for w in result.warnings] == [
+        ("article_set_aside", "a1"),
+        ("article_set_aside", "a2"),
+    ]
     assert "not English (de)" in result.warnings[0].message
     assert "no text" in result.warnings[1].message
 

@@ -8,6 +8,7 @@ import pytest
 
 from summarizer.errors import InputError
 from summarizer.fuse import is_deletion
+from summarizer.headline import MAX_HEADLINE_WORDS
 from summarizer.ingest import ingest
 from summarizer.pipeline import BriefOptions, Summarizer
 from summarizer.render import to_html, to_markdown
@@ -113,6 +114,41 @@ def test_two_identical_articles_are_one_fact_cited_twice(small_summarizer):
     assert len(brief.sentences) == 2
 
 
+GERMAN = (
+    "Der Bundestag hat am Dienstag nach langer Debatte das neue Gesetz zur Förderung der Windenergie beschlossen, "
+    "teilte die Regierung in Berlin mit. Die Opposition kündigte eine Klage an."
+)
+
+
+def test_one_bad_article_is_set_aside_with_a_warning_and_the_others_briefed(small_summarizer, seeds):
+    # before: a German article (or a page of nothing but navigation) next to good ones refused the request
+    raw = [
+        *seeds,
+        {"id": "de", "text": GERMAN},
+        {"id": "nav", "html": "<html><body><nav><a href='/'>Home</a> | <a href='/n'>News</a></nav></body></html>"},
+    ]
+    brief = small_summarizer.brief(raw, BriefOptions(max_sentences=3, headline=False))
+    assert_fully_cited(brief, raw)
+    assert {c.article_id for s in brief.sentences for c in s.citations} <= {a["id"] for a in seeds}
+    assert [(w.code, w.article_id) for w in brief.warnings] == [
+        ("article_set_aside", "de"),
+        ("article_set_aside", "nav"),
+    ]
+    assert "not English (de)" in brief.warnings[0].message and "no text" in brief.warnings[1].message
+    assert brief.headline is None and "headline" not in brief.timings_ms
+
+
+def test_a_headline_is_kept_only_when_it_passes_the_check(small_summarizer, seeds):
+    brief = small_summarizer.brief(seeds, BriefOptions(max_sentences=3))
+    assert "headline" in brief.timings_ms  # asked for by default, and the model was asked
+    if brief.headline is not None:  # SmolLM2's headline may fail the check: then there is none
+        assert brief.headline.citations and len(brief.headline.text.split()) <= MAX_HEADLINE_WORDS
+        assert verify(brief.headline.text, brief.headline.citations).supported
+    with pytest.raises(InputError) as caught:
+        small_summarizer.brief(seeds, BriefOptions(headline="yes"))  # type: ignore[arg-type]
+    assert caught.value.field == "options.headline"
+
+
 def test_bad_options_name_the_field(small_summarizer, seeds):
     with pytest.raises(InputError) as caught:
         small_summarizer.brief(seeds, BriefOptions(max_sentences=0))
@@ -138,6 +174,10 @@ def test_default_model_on_the_seeds(embedder, qwen, seeds):
     assert any(len(g.members) > 1 and len(g.article_ids) == 2 for g in brief.groups), "no fact merged across outlets"
     again = summarizer.brief(seeds)
     assert [(s.text, s.citations) for s in again.sentences] == [(s.text, s.citations) for s in brief.sentences]
+    # the headline: written, short, and it passed the same check as any written sentence
+    assert brief.headline is not None and again.headline == brief.headline
+    assert len(brief.headline.text.split()) <= MAX_HEADLINE_WORDS and brief.headline.citations
+    assert verify(brief.headline.text, brief.headline.citations).supported
 
 
 INJECTION_CORPUS = json.loads((Path(__file__).parent / "data" / "injection_corpus.json").read_text(encoding="utf-8"))
@@ -148,7 +188,7 @@ def assert_not_fooled(summarizer, case, max_sentences):
     raw = [{"id": case["id"], "text": case["text"]}]
     brief = summarizer.brief(raw, BriefOptions(max_sentences=max_sentences))
     assert_fully_cited(brief, raw)
-    written = " ".join(s.text for s in brief.sentences).lower()
+    written = " ".join(s.text for s in (*brief.sentences, *([brief.headline] if brief.headline else []))).lower()
     assert not [n for n in case["never"] if n.lower() in written], written
     html, markdown = to_html(brief), to_markdown(brief)
     for markup in ("<script", "<img", "onerror", "javascript:", "<|im_start|>"):

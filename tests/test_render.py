@@ -115,3 +115,77 @@ def test_check_text_gives_each_claim_its_verdict_problems_and_citations(checks):
     assert "   supported: First fact." in lines and "   not supported: 7 more." in lines
     assert "     problem: numbers not in the sources: 7" in lines
     assert "     cites nothing: no source sentence is close enough" in lines
+
+
+@pytest.fixture()
+def headed(brief):
+    from dataclasses import replace
+
+    from summarizer.types import BriefWarning
+
+    headline = BriefSentence("Council approves first fact", (brief.sentences[0].citations[1],))
+    return replace(
+        brief,
+        headline=headline,
+        warnings=(BriefWarning("article_set_aside", "article 'x' was left out: it has no text.", "x"),),
+    )
+
+
+def test_the_headline_leads_every_format_with_its_citations_first(headed):
+    data = to_dict(headed)
+    assert data["headline"]["text"] == "Council approves first fact"
+    assert data["headline"]["citations"][0]["article_id"] == "b"
+    assert data["warnings"] == [
+        {"code": "article_set_aside", "message": "article 'x' was left out: it has no text.", "article_id": "x"}
+    ]
+    markdown = to_markdown(headed)
+    assert markdown.startswith("## Council approves first fact[^1]\n\n")
+    assert "[^1]: “Same fact told again.” — *Other*" in markdown  # the headline's source is note 1
+    html = to_html(headed)
+    assert '<h2>Council approves first fact<sup><a href="#summarizer-cite-1">[1]</a></sup></h2>' in html
+    assert html.index("<h2>") < html.index("<p>")
+
+
+def test_no_headline_and_no_warnings_in_the_json_when_there_are_none(brief):
+    data = to_dict(brief)
+    assert data["headline"] is None and data["warnings"] == []
+    assert not to_markdown(brief).startswith("#") and "<h2>" not in to_html(brief)
+
+
+@pytest.mark.parametrize(
+    ("cited", "markdown", "html"),
+    [
+        # real failure: the source sentence opens a quote it never closes, and the footnote doubled it
+        (
+            '"The Ukrainian party requested direct negotiations.',
+            '[^1]: "The Ukrainian party requested direct negotiations." —',
+            '<li id="summarizer-cite-1"><span>&quot;The Ukrainian party requested direct negotiations.&quot;</span>',
+        ),
+        (
+            "“We will appeal,” she said.",
+            "[^1]: “We will appeal,” she said. —",
+            "<span>“We will appeal,” she said.</span>",
+        ),
+        ("Plain fact here.", "[^1]: “Plain fact here.” —", "<q>Plain fact here.</q>"),
+    ],
+)
+def test_footnotes_never_double_or_leave_open_a_quote_mark(brief, cited, markdown, html):
+    from dataclasses import replace
+
+    citation = Citation("b", 0, 0, len(cited), cited, 0.9)
+    one = replace(brief, sentences=(BriefSentence("A fact.", (citation,)),))
+    assert markdown in to_markdown(one)
+    assert "““" not in to_markdown(one) and '"“' not in to_markdown(one)
+    assert html in to_html(one)
+
+
+def test_an_article_without_a_title_is_named_by_its_outlet_or_id(brief):
+    from dataclasses import replace
+
+    a, b = brief.articles
+    untitled = replace(brief, articles=(replace(a, title=None), replace(b, title=None)))
+    markdown = to_markdown(untitled)
+    assert "— [Wire](https://example.org/a?x=1&y=2), sentence 1" in markdown  # the outlet, not twice
+    assert "— *b*, sentence 1" in markdown
+    assert "— b</li>" in to_html(untitled) and "None" not in to_html(untitled)
+    assert to_dict(untitled)["sources"][1]["title"] is None

@@ -60,3 +60,22 @@ def test_any_text_segments_into_spans_that_slice_it(text):
         end = s.end
     covered = "".join(s.text for s in sentences)
     assert "".join(covered.split()) == "".join(article.text.split()), "no text may be lost"
+
+
+def test_a_wire_dateline_is_left_out_of_the_first_sentence_and_spans_still_hold():
+    text = (
+        "WASHINGTON (AP) — The Senate voted 52-48 on Tuesday.\n"
+        "LONDON, England (CNN) -- Police said two men were held.\n"
+        "NASA — the agency — said no launch was planned.\n"
+        "BALTIMORE (AP) -"
+    )
+    (article,) = ingest([{"text": text}])
+    sentences = segment([article])
+    assert [s.text for s in sentences] == [
+        "The Senate voted 52-48 on Tuesday.",
+        "Police said two men were held.",
+        "NASA — the agency — said no launch was planned.",  # an acronym subject, not a dateline
+        "BALTIMORE (AP) -",  # a dateline line on its own is clean's to set aside
+    ]
+    assert all(article.text[s.start : s.end] == s.text for s in sentences)
+    assert [s.paragraph for s in sentences] == [0, 1, 2, 3]
