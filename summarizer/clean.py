@@ -149,7 +149,7 @@ def clean(articles: Sequence[Article], sentences: Sequence[Sentence]) -> Cleaned
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
     for sentence in sentences:
-        reason = foreign.get((sentence.article_id, sentence.paragraph)) or _reason_to_drop(sentence.text)
+        reason = _reason_to_drop(sentence.text) or foreign.get((sentence.article_id, sentence.paragraph))
         if reason is None:
             kept.append(sentence)
         else:

@@ -162,3 +162,21 @@ def test_a_one_line_request_keeps_its_short_sentences_but_a_one_line_article_bes
     result = _clean_texts(FACT, "Fire at the mill")
     assert [s.text for s in result.kept] == [FACT]
     assert [w.article_id for w in result.warnings] == ["a1"]
+
+
+def test_prose_that_ends_in_a_long_list_of_names_is_kept(seeds):
+    # real failure: a press page whose prose ends in ~5,000 words of company names was refused whole as
+    # "not English" (the old stop-word ratio over the article), and its story got no brief
+    names = [
+        f"{a} {b} {c}" for a in ("Acme", "Beta", "Gamma", "Delta") for b in ("Steel", "Foods", "Media") for c in "ABCDE"
+    ]
+    listing = "Sponsors: " + ", ".join(names * 28)
+    prose = seeds[0]["text"]
+    result = _clean_texts(prose + "\n\n" + listing)
+    assert result.warnings == ()
+    assert len(result.kept) >= 10
+    assert {d.reason for d in result.dropped if d.sentence.text.startswith("Sponsors")} <= {
+        "list of names",
+        "too long for one sentence",
+    }
+    assert any(d.sentence.text.startswith("Sponsors") for d in result.dropped)
