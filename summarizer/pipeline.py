@@ -26,6 +26,7 @@ from summarizer.headline import TOP_SENTENCES, write_headline
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
 from summarizer.segment import segment
+from summarizer.standalone import editorial_problems
 from summarizer.types import Article, Brief, BriefSentence, Cleaned, Generation, PlannedGroup, Progress, Sentence
 from summarizer.verify import warm_up as warm_up_checks
 
@@ -164,6 +165,7 @@ class Summarizer:
                 max_sentences=options.max_sentences,
                 max_words=options.max_words,
                 published={a.id: a.published for a in articles},
+                problems=editorial_problems,  # quote only sentences that stand alone (issue 12)
             )
         merged = sum(1 for g in groups if len(g.members) > 1)
         progress(f"{len(groups)} facts ({merged} told more than once); writing {len(chosen.items)} sentence(s)")

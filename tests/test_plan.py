@@ -5,6 +5,8 @@ from summarizer.dedup import dedup
 from summarizer.pipeline import prepare
 from summarizer.plan import FUSED_LENGTH_RATIO as ratio
 from summarizer.plan import plan
+from summarizer.standalone import editorial_problems
+from summarizer.types import Group, Sentence
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +51,58 @@ def test_no_two_planned_groups_repeat_each_other(seeds_groups):
 
 def test_empty_input_gives_an_empty_plan():
     assert plan((), np.zeros((0, 384)), max_sentences=3, max_words=100).items == ()
+
+
+def _sentence(article: str, index: int, text: str) -> Sentence:
+    return Sentence(article, index, 0, len(text), text, index / 10)
+
+
+def _toy_story() -> tuple[list[Group], np.ndarray]:
+    """Group 0: its most central member starts with "He"; group 1: every member leans on
+    a sentence before it; group 2: one plain sentence."""
+    rows = [
+        (_sentence("a", 0, "He said the dam would hold through the spring floods."), [1.0, 0.0, 0.0, 0.0]),
+        (_sentence("b", 0, "Mayor Jane Roe said the dam would hold through the floods."), [0.8, 0.6, 0.0, 0.0]),
+        (_sentence("c", 0, "The city's dam will hold through the floods, Mayor Jane Roe said."), [0.8, -0.6, 0.0, 0.0]),
+        (_sentence("a", 1, "She added that the levees were inspected in March."), [0.0, 0.0, 1.0, 0.0]),
+        (_sentence("b", 1, "This was made at a time when the river was rising."), [0.0, 0.0, 0.9, 0.44]),
+        (_sentence("c", 2, "Engineers checked the spillway gates on Monday."), [0.0, 0.0, 0.0, 1.0]),
+    ]
+    members = [s for s, _ in rows]
+    groups = [
+        Group(0, (0, 1, 2), tuple(members[0:3])),
+        Group(1, (3, 4), tuple(members[3:5])),
+        Group(2, (5,), (members[5],)),
+    ]
+    vectors = np.array([v for _, v in rows])
+    return groups, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_group_whose_best_member_starts_with_he_is_represented_by_one_that_stands_alone():
+    groups, vectors = _toy_story()
+    old = plan(groups, vectors, max_sentences=3, max_words=150)
+    assert old.items[0].representative_row == 0  # without the check: the "He said ..." sentence
+    new = plan(groups, vectors, max_sentences=3, max_words=150, problems=editorial_problems)
+    first = next(i for i in new.items if i.group.id == 0)
+    assert first.representative_row == 1
+    assert first.representative_row in first.evidence_rows
+    assert set(first.evidence_rows) == {0, 1, 2}  # the "He said" sentence is still evidence
+
+
+def test_a_group_with_no_member_that_stands_alone_is_passed_over():
+    groups, vectors = _toy_story()
+    assert 1 in {i.group.id for i in plan(groups, vectors, max_sentences=3, max_words=150).items}
+    chosen = plan(groups, vectors, max_sentences=3, max_words=150, problems=editorial_problems)
+    assert {i.group.id for i in chosen.items} == {0, 2}
+
+
+def test_problems_is_asked_only_about_members_of_groups_considered_most_central_first():
+    groups, vectors = _toy_story()
+    asked: list[str] = []
+
+    def problems(text: str) -> tuple[str, ...]:
+        asked.append(text)
+        return ("pronoun",) if text.startswith("He ") else ()
+
+    plan(groups, vectors, max_sentences=1, max_words=150, problems=problems)
+    assert asked == [groups[0].members[0].text, groups[0].members[1].text]
