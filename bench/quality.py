@@ -291,7 +291,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             t0 = time.perf_counter()
             extra: dict[str, Any] = {}
             if system == "brief":
-                brief = summarizer.brief(articles_of(cluster), BriefOptions(max_sentences=20, max_words=WORDS))
+                brief = summarizer.brief(
+                    articles_of(cluster), BriefOptions(max_sentences=20, max_words=WORDS, headline=False)
+                )
                 sentences = [s.text for s in brief.sentences]
                 citations = [s.citations for s in brief.sentences]
                 extra = {

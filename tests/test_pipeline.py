@@ -39,10 +39,10 @@ def test_seeds_brief_is_cited_and_reports_its_work(small_summarizer, seeds):
 
 
 def test_the_model_fuses_only_when_asked(embedder, smollm, seeds):
-    plain = Summarizer(embedder, smollm).brief(seeds, BriefOptions(max_sentences=3))
+    plain = Summarizer(embedder, smollm).brief(seeds, BriefOptions(max_sentences=3, headline=False))
     assert {s.method for s in plain.sentences} <= {"compressed", "quoted"}
     assert plain.usage["llm_calls"] == len(plain.sentences)  # one compression attempt a sentence
-    fusing = Summarizer(embedder, smollm, fuse_groups=True).brief(seeds, BriefOptions(max_sentences=3))
+    fusing = Summarizer(embedder, smollm, fuse_groups=True).brief(seeds, BriefOptions(max_sentences=3, headline=False))
     assert_fully_cited(fusing, seeds)
     quoted_or_fused = [s for s in fusing.sentences if s.method != "compressed"]
     assert fusing.usage["llm_calls"] == len(fusing.sentences) + len(quoted_or_fused)
