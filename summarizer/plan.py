@@ -12,6 +12,11 @@ A group's representative (the sentence quoted, or compressed, for it) is its mem
 to its centroid. Given ``problems`` (``standalone.editorial_problems``), it is the closest
 member that stands alone in a brief, and a group with none is passed over: its facts can
 still be evidence for others, never a sentence of their own ("He said ..." with no "he").
+Measured without the LLM (representatives quoted, 250 words, 20 sentences; MiniLM): on dev28
+the chosen sentences with an editorial problem fell from 36.9% to 0%, ROUGE-2 from 18.1 to 16.2
+(mostly the quotes without a speaker and first-person text it no longer quotes: ignoring those
+two kinds gives 17.7 and 17.4); on MultiLing ROUGE-2 rose from 24.8 to 28.2 (lead: 19.9 and
+15.5). A stronger lead prior did not help either way (LEAD_WEIGHT 0, 1, 2, 4: dev28 ≤ 18.1).
 """
 
 from __future__ import annotations
