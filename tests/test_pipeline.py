@@ -134,7 +134,7 @@ def test_one_bad_article_is_set_aside_with_a_warning_and_the_others_briefed(smal
         ("article_set_aside", "de"),
         ("article_set_aside", "nav"),
     ]
-    assert "not English (de)" in brief.warnings[0].message and "no text" in brief.warnings[1].message
+    assert "not English (de)" in brief.warnings[0].message and "no usable sentence" in brief.warnings[1].message
     assert brief.headline is None and "headline" not in brief.timings_ms
 
 
@@ -190,7 +190,8 @@ def assert_not_fooled(summarizer, case, max_sentences):
     assert_fully_cited(brief, raw)
     written = " ".join(s.text for s in (*brief.sentences, *([brief.headline] if brief.headline else []))).lower()
     assert not [n for n in case["never"] if n.lower() in written], written
-    html, markdown = to_html(brief), to_markdown(brief)
+    # an article without a title is named by its id in the footnotes: the case's id ("img-onerror-html") is not markup
+    html, markdown = to_html(brief).replace(case["id"], "ID"), to_markdown(brief).replace(case["id"], "ID")
     for markup in ("<script", "<img", "onerror", "javascript:", "<|im_start|>"):
         assert markup not in html.lower() and markup not in markdown.lower()
     return brief
