@@ -9,7 +9,8 @@ const articlesList = $("#articles");
 const template = $("#article-template");
 // The brief on screen: `request` is the body it was written from (the copy buttons and the checks
 // use its articles), `data` the service's JSON, `sentences` the sentences as edited so far
-// ({text, citations, extractive, edited, supported, problems}).
+// ({text, citations, extractive, edited, supported, problems}), `headline` the brief's headline
+// (as in the JSON; not editable) or null.
 let current = null;
 
 function addArticle(article = {}) {
@@ -19,6 +20,14 @@ function addArticle(article = {}) {
   item.querySelector(".url").value = article.url || "";
   item.querySelector(".text").value = article.text || "";
   item.dataset.id = article.id || "";
+  if (article.html) { // a whole page: sent as it is, the server extracts the article from it
+    item.pageHtml = article.html;
+    item.querySelector(".text").hidden = true;
+    const note = item.querySelector(".page-note");
+    note.textContent = `(HTML page: ${article.html.length.toLocaleString("en")} characters; ` +
+      "the article is extracted on the server)";
+    note.hidden = false;
+  }
   item.querySelector(".remove").addEventListener("click", () => {
     item.remove();
     if (!articlesList.children.length) addArticle();
@@ -29,7 +38,8 @@ function addArticle(article = {}) {
 
 function collectArticles() {
   return [...articlesList.children].map((item, i) => {
-    const article = { id: item.dataset.id || `article-${i + 1}`, text: item.querySelector(".text").value };
+    const body = item.pageHtml !== undefined ? { html: item.pageHtml } : { text: item.querySelector(".text").value };
+    const article = { id: item.dataset.id || `article-${i + 1}`, ...body };
     for (const field of ["title", "source", "url"]) {
       const value = item.querySelector(`.${field}`).value.trim();
       if (value) article[field] = value;
@@ -50,9 +60,26 @@ function showError(message) {
   box.hidden = !message;
 }
 
+// A saved page as the server's file reader decodes it: UTF-8, else the charset its <meta> declares.
+async function readPage(file) {
+  const bytes = await file.arrayBuffer();
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (_) {
+    const head = new TextDecoder("windows-1252").decode(bytes.slice(0, 4096));
+    const declared = head.match(/<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)/i);
+    try {
+      return new TextDecoder(declared ? declared[1] : "windows-1252").decode(bytes);
+    } catch (_) { // a charset this browser does not know
+      return new TextDecoder("windows-1252").decode(bytes);
+    }
+  }
+}
+
 async function readFile(file) {
-  const text = await file.text();
   const stem = file.name.replace(/\.[^.]+$/, "");
+  if (/\.html?$/i.test(file.name)) return [{ id: stem, html: await readPage(file) }];
+  const text = await file.text();
   if (file.name.toLowerCase().endsWith(".json")) {
     const value = JSON.parse(text);
     return (Array.isArray(value) ? value : [value]).map((a, i) => ({ id: a.id || `${stem}-${i + 1}`, ...a }));
@@ -102,6 +129,16 @@ function citationKey(c) {
   return `${c.article_id}:${c.sentence_index}`;
 }
 
+// How a citation names its article (render.py `_label`): its title, else its outlet, else its id;
+// the outlet follows only a title.
+function label(article) {
+  return article.title || article.source || article.id;
+}
+
+function outlet(article) {
+  return article.source && article.title ? article.source : "";
+}
+
 function renderPanes(sources, sentences) {
   const cited = new Map(); // article id → sorted list of citations (unique sentences)
   for (const sentence of sentences) {
@@ -122,12 +159,12 @@ function renderPanes(sources, sentences) {
       const link = document.createElement("a");
       link.href = source.url;
       link.rel = "noopener";
-      link.textContent = source.title;
+      link.textContent = label(source);
       heading.appendChild(link);
     } else {
-      heading.textContent = source.title;
+      heading.textContent = label(source);
     }
-    if (source.source) heading.append(` — ${source.source}`);
+    if (outlet(source)) heading.append(` — ${outlet(source)}`);
     const body = document.createElement("p");
     const spans = (cited.get(source.id) || []).sort((a, b) => a.start - b.start);
     let at = 0;
@@ -158,14 +195,18 @@ function highlight(key, chip) {
 
 function sourceTitle(articleId) {
   const source = current.data.sources.find((s) => s.id === articleId);
-  return source ? source.title : articleId;
+  return source ? label(source) : articleId;
 }
 
 // Footnote numbers: one per distinct cited source sentence, in the order of first citation
-// (as render.py numbers the Markdown footnotes), over the sentences as they are now.
+// (as render.py numbers the Markdown footnotes), over the headline and the sentences as they are now.
+function briefParts() {
+  return current.headline ? [current.headline, ...current.sentences] : current.sentences;
+}
+
 function numbering() {
   const numbers = new Map();
-  for (const sentence of current.sentences) {
+  for (const sentence of briefParts()) {
     for (const c of sentence.citations) {
       const key = citationKey(c);
       if (!numbers.has(key)) numbers.set(key, numbers.size + 1);
@@ -188,7 +229,7 @@ function makeChip(c) {
 // Give every chip on the page its current number (chips are kept, so focus stays where it is).
 function renumber() {
   const numbers = numbering();
-  document.querySelectorAll("#brief .chip").forEach((chip) => {
+  document.querySelectorAll("#headline .chip, #brief .chip").forEach((chip) => {
     const number = numbers.get(chip.dataset.key);
     chip.textContent = String(number);
     chip.setAttribute("aria-label", `citation ${number}: ${chip.title}`);
@@ -243,12 +284,36 @@ function renderSentence(sentence, index) {
   return item;
 }
 
+function renderHeadline(headline) {
+  const element = $("#headline");
+  element.querySelector(".headline-text").textContent = headline ? headline.text : "";
+  element.querySelector(".chips").replaceChildren(...(headline ? headline.citations.map(makeChip) : []));
+  element.hidden = !headline;
+}
+
+// Articles the service left out of the brief (one with nothing usable), each message as text.
+function renderWarnings(warnings) {
+  const list = $("#warning-list");
+  list.replaceChildren();
+  for (const warning of warnings) {
+    const entry = document.createElement("li");
+    entry.dataset.code = warning.code;
+    if (warning.article_id) entry.dataset.articleId = warning.article_id;
+    entry.textContent = warning.message;
+    list.appendChild(entry);
+  }
+  $("#warnings").hidden = !warnings.length;
+}
+
 function renderBrief(data, request) {
   current = {
     request,
     data,
+    headline: data.headline ? { ...data.headline } : null,
     sentences: data.sentences.map((s) => ({ ...s, edited: false, supported: true, problems: [], checking: 0 })),
   };
+  renderWarnings(data.warnings || []);
+  renderHeadline(current.headline);
   const list = $("#brief");
   list.replaceChildren(...current.sentences.map(renderSentence));
   renumber();
@@ -258,10 +323,10 @@ function renderBrief(data, request) {
   groupList.replaceChildren();
   for (const group of groups) {
     const entry = document.createElement("li");
-    entry.textContent = `${group.method}: ` + group.members.map((m) => `“${m.text}” (${m.article_id})`).join(" = ");
+    entry.textContent = `${group.method}: ` + group.members.map((m) => `${quoted(m.text)} (${m.article_id})`).join(" = ");
     groupList.appendChild(entry);
   }
-  renderPanes(data.sources, current.sentences);
+  renderPanes(data.sources, briefParts());
   $("#copy-status").textContent = "";
   $("#output").hidden = false;
 }
@@ -282,7 +347,7 @@ function verdict(result) {
   const problems = [];
   for (const part of result.sentences.filter((p) => !p.supported)) {
     const found = part.problems.length ? part.problems : ["no source sentence supports it"];
-    for (const problem of found) problems.push(several ? `“${part.text}”: ${problem}` : problem);
+    for (const problem of found) problems.push(several ? `${quoted(part.text)}: ${problem}` : problem);
   }
   return { citations, supported: result.supported, problems };
 }
@@ -319,7 +384,7 @@ function replaceChips(item, sentence) {
   const hadFocus = chips.contains(document.activeElement);
   chips.replaceChildren(...sentence.citations.map(makeChip));
   renumber();
-  renderPanes(current.data.sources, current.sentences);
+  renderPanes(current.data.sources, briefParts());
   if (hadFocus && chips.firstElementChild) chips.firstElementChild.focus();
 }
 
@@ -362,14 +427,16 @@ async function sentenceEdited(index) {
   }
 }
 
-// --- Markdown and HTML built here from the sentences as edited, exactly as render.py builds
-// them on the service (tests compare the two on an unedited brief).
+// --- Markdown and HTML built here from the headline and the sentences as edited, exactly as
+// render.py builds them on the service (tests compare the two on an unedited brief).
 
-function footnotes(sentences) {
+// Footnote numbers per part (the headline's first when there is one); one per distinct cited
+// source sentence.
+function footnotes(parts) {
   const numbering = new Map();
   const notes = [];
-  const marks = sentences.map((sentence) =>
-    sentence.citations.map((c) => {
+  const marks = parts.map((part) =>
+    part.citations.map((c) => {
       const key = citationKey(c);
       if (!numbering.has(key)) {
         notes.push(c);
@@ -381,10 +448,30 @@ function footnotes(sentences) {
   return { marks, notes };
 }
 
+// A cited sentence in quote marks (render.py `_quoted`): one that opens with a quote mark gets no
+// second pair, and its opening mark is closed when the sentence never closes it.
+const QUOTE_MARKS = '"“”„«»';
+const CLOSING = { "“": "”", "„": "“", "«": "»", '"': '"' };
+
+function opensWithQuote(text) {
+  return QUOTE_MARKS.includes(text.slice(0, 1));
+}
+
+function quoted(text) {
+  const opening = text.slice(0, 1);
+  if (!QUOTE_MARKS.includes(opening)) return `“${text}”`;
+  const closing = CLOSING[opening];
+  const unclosed = opening === '"' ? (text.split('"').length - 1) % 2 === 1 : !text.slice(1).includes(closing);
+  return closing && unclosed ? text + closing : text;
+}
+
+// What Python's str.split() splits on (JavaScript's \s differs: it has U+FEFF, lacks U+001C-1F, U+0085).
+const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
 function mdEscape(text) {
   let out = text;
   for (const char of "\\`*_[]<>|") out = out.split(char).join(`\\${char}`);
-  return out.split(/\s+/).filter(Boolean).join(" ");
+  return out.split(PY_WHITESPACE).filter(Boolean).join(" "); // Python's " ".join(text.split())
 }
 
 function htmlEscape(text) {
@@ -392,38 +479,43 @@ function htmlEscape(text) {
     .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
 }
 
-function buildMarkdown(sources, allSentences) {
+function buildMarkdown(sources, headline, allSentences) {
   const sentences = allSentences.filter((s) => s.text);
-  const { marks, notes } = footnotes(sentences);
-  const lines = sentences.map((s, i) => mdEscape(s.text) + marks[i].map((n) => `[^${n}]`).join(""));
-  let out = lines.join(" ") + "\n\n";
+  const { marks, notes } = footnotes(headline ? [headline, ...sentences] : sentences);
+  const refs = (numbers) => numbers.map((n) => `[^${n}]`).join("");
+  let out = headline ? `## ${mdEscape(headline.text)}${refs(marks.shift())}\n\n` : "";
+  out += sentences.map((s, i) => mdEscape(s.text) + refs(marks[i])).join(" ") + "\n\n";
   notes.forEach((c, i) => {
     const article = sources.find((a) => a.id === c.article_id);
-    const title = mdEscape(article.title);
+    const title = mdEscape(label(article));
     const name = article.url ? `[${title}](${article.url})` : `*${title}*`;
-    const source = article.source ? `, ${mdEscape(article.source)}` : "";
-    out += `[^${i + 1}]: “${mdEscape(c.text)}” — ${name}${source}, sentence ${c.sentence_index + 1}\n`;
+    const source = outlet(article) ? `, ${mdEscape(outlet(article))}` : "";
+    out += `[^${i + 1}]: ${quoted(mdEscape(c.text))} — ${name}${source}, sentence ${c.sentence_index + 1}\n`;
   });
   return out;
 }
 
-function buildHtml(sources, allSentences) {
+function buildHtml(sources, headline, allSentences) {
   const sentences = allSentences.filter((s) => s.text);
-  const { marks, notes } = footnotes(sentences);
-  const parts = ['<div class="summarizer-brief">', "<p>"];
+  const { marks, notes } = footnotes(headline ? [headline, ...sentences] : sentences);
+  const refs = (numbers) => numbers.map((n) => `<sup><a href="#summarizer-cite-${n}">[${n}]</a></sup>`).join("");
+  const parts = ['<div class="summarizer-brief">'];
+  if (headline) parts.push(`<h2>${htmlEscape(headline.text)}${refs(marks.shift())}</h2>`);
+  parts.push("<p>");
   sentences.forEach((s, i) => {
     const cls = s.extractive ? ' class="extractive" title="quoted from a source"' : "";
-    const refs = marks[i].map((n) => `<sup><a href="#summarizer-cite-${n}">[${n}]</a></sup>`).join("");
-    parts.push(`<span${cls}>${htmlEscape(s.text)}</span>${refs} `);
+    parts.push(`<span${cls}>${htmlEscape(s.text)}</span>${refs(marks[i])} `);
   });
   parts.push("</p>");
   parts.push('<ol class="summarizer-citations">');
   notes.forEach((c, i) => {
     const article = sources.find((a) => a.id === c.article_id);
-    const title = htmlEscape(article.title);
+    const title = htmlEscape(label(article));
     const link = article.url ? `<a href="${htmlEscape(article.url)}" rel="noopener">${title}</a>` : title;
-    const source = article.source ? `, ${htmlEscape(article.source)}` : "";
-    parts.push(`<li id="summarizer-cite-${i + 1}"><q>${htmlEscape(c.text)}</q> — ${link}${source}</li>`);
+    const source = outlet(article) ? `, ${htmlEscape(outlet(article))}` : "";
+    // <q> adds quotation marks of its own: a sentence that opens with one is shown as it is
+    const quote = opensWithQuote(c.text) ? `<span>${htmlEscape(quoted(c.text))}</span>` : `<q>${htmlEscape(c.text)}</q>`;
+    parts.push(`<li id="summarizer-cite-${i + 1}">${quote} — ${link}${source}</li>`);
   });
   parts.push("</ol></div>");
   return parts.join("\n") + "\n";
@@ -437,7 +529,7 @@ async function copy(format) {
     let text;
     if (edited.length) { // built here from the sentences as edited
       const build = format === "markdown" ? buildMarkdown : buildHtml;
-      text = build(current.data.sources, current.sentences);
+      text = build(current.data.sources, current.headline, current.sentences);
     } else { // the brief as written: the same request, served from the cache
       text = await postBrief(current.request, format);
     }
@@ -458,7 +550,7 @@ $("#load-example").addEventListener("click", async () => {
 $("#upload").addEventListener("change", async (event) => {
   try {
     const loaded = (await Promise.all([...event.target.files].map(readFile))).flat();
-    const current = collectArticles().filter((a) => a.text.trim());
+    const current = collectArticles().filter((a) => a.html !== undefined || a.text.trim());
     setArticles([...current, ...loaded]);
     showError("");
   } catch (error) {
@@ -471,7 +563,11 @@ $("#brief-form").addEventListener("submit", async (event) => {
   showError("");
   const body = {
     articles: collectArticles(),
-    options: { max_sentences: Number($("#max-sentences").value), max_words: Number($("#max-words").value) },
+    options: {
+      max_sentences: Number($("#max-sentences").value),
+      max_words: Number($("#max-words").value),
+      headline: $("#with-headline").checked,
+    },
   };
   const button = $("#submit");
   button.disabled = true;
@@ -479,7 +575,9 @@ $("#brief-form").addEventListener("submit", async (event) => {
   try {
     const data = await postBrief(body, "json");
     renderBrief(data, body);
-    $("#status").textContent = `Done: ${data.sentences.length} sentences.`;
+    const headline = data.headline ? " and a headline" : "";
+    const left = data.warnings && data.warnings.length ? ` ${data.warnings.length} article(s) left out: see the notice.` : "";
+    $("#status").textContent = `Done: ${data.sentences.length} sentences${headline}.${left}`;
   } catch (error) {
     showError(error.message);
     $("#status").textContent = "";
