@@ -1,8 +1,10 @@
 """The only place that knows the order of the stages.
 
-ingest → segment → clean → embed → dedup → plan → for each planned group: (compress the
-best sentence by deletion → check; else, with ``fuse_groups``, fuse the group's evidence → check;
-else quote the best sentence) → Brief. ``check`` is cite + verify (check.py), the same for ``check_claims``.
+ingest → segment → clean (``prepare``, no model) → embed → dedup → plan (best sentences that
+stand alone) → for each planned group: (compress the best sentence by deletion → check; else, with
+``fuse_groups``, fuse the group's evidence → check; else quote the best sentence) → headline
+(written from the top sentences → check) → Brief. ``check`` is cite + verify (check.py), the same
+for ``check_claims``.
 """
 
 from __future__ import annotations
@@ -208,7 +210,7 @@ class Summarizer:
 
     def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
         """The group's best sentence compressed by deletion, if the model manages a true deletion
-        that passes the check; else (with ``fuse_groups``) the group's evidence fused into one
+        that still stands alone (``standalone.editorial_problems``) and passes the check; else (with ``fuse_groups``) the group's evidence fused into one
         sentence that passes the check; else the best sentence quoted. Rejected attempts are kept
         in ``rejected``."""
         evidence = [kept[r] for r in item.evidence_rows]
@@ -222,8 +224,11 @@ class Summarizer:
                 else:
                     generation = fuse([s.text for s in evidence], self.generator)
             _count(generation, usage)
-            if not generation.text or (
-                method == "compressed" and not is_deletion(generation.text, representative.text)
+            if (
+                not generation.text
+                or (method == "compressed" and not is_deletion(generation.text, representative.text))
+                # a cut that no longer stands alone: a quote that lost its speaker, a verbless fragment
+                or editorial_problems(generation.text)
             ):
                 rejected.append(generation.text)
                 continue
