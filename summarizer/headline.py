@@ -1,39 +1,129 @@
-"""Stage 8, headline: one line over the brief, written by the model from the brief's top sentences.
+"""Stage 8, headline: one line over the brief, cut from the brief's first sentence.
 
-The model sees only the brief's first sentences (already checked against their sources), and
-the pipeline checks the headline like any written sentence (``check.check_sentence`` against the
-source sentences the brief cites); a headline that fails is dropped, never shipped.
+The headline is the sentence's main clause with its asides deleted (sentence compression by
+syntactic deletion, Knight & Marcu 2002; Filippova & Strube 2008, on the spaCy parse): the
+subject and its verb with their objects and complements are kept; what precedes the subject
+("For the first time since 2022, ..."), appositives, relative and adverbial clauses, a second
+clause joined by "and", parentheses and dates are taken out, then prepositional phrases from the
+right until the headline fits ``MAX_HEADLINE_WORDS``. It is a deletion, so it cannot reverse a
+role or invent a word; a cut that would drop an attribution or hedge ("according to police",
+"may") is refused (``fuse.keeps_attribution``), and the pipeline checks the headline like any
+written sentence (``check.check_sentence``) before it ships. Why not the model: on the labelled
+dev briefs its free headlines from the top two sentences were SUPPORTED 6 times in 19 (roles
+reversed, hedges dropped), and it could not cut a headline by deletion alone (1 in 12);
+docs/benchmarks.md#editor-ready-briefs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from spacy.tokens import Token
 
-from summarizer.fuse import ask, one_line
-from summarizer.generate import Generator
-from summarizer.types import Generation
+from summarizer.analyze import parse
+from summarizer.fuse import is_deletion, keeps_attribution
 
-# Headlines of wire copy run 6-12 words; the top two sentences carry the story's main outcome
-# (the planner orders the brief by where the story begins).
+# Headlines of wire copy run 6-12 words.
 MAX_HEADLINE_WORDS = 12
-TOP_SENTENCES = 2
+# Never part of a headline: appositives, relative/adverbial clauses, asides, discourse words.
+_ASIDES = {"appos", "relcl", "advcl", "parataxis", "intj", "meta", "dep", "npadvmod"}
+# A cut may not end on a word that needs what follows it ("... peeking out from", "... company or").
+_DANGLING_POS = {"ADP", "CCONJ", "SCONJ", "DET", "PART", "AUX", "PUNCT"}
+_QUOTES = set('"“”‘’')
+_REPORTING = {"say", "tell", "report", "announce", "confirm", "add", "state"}
+# Cut from the right, one phrase at a time, while the headline is too long.
+_OPTIONAL = {"prep", "advmod", "agent", "acl", "tmod"}
 
-HEADLINE_PROMPT = (
-    "You write the headline of a news brief from the sentences the user gives; you never add facts. "
-    f"At most {MAX_HEADLINE_WORDS} words, one line, no quotes, no label. State the main fact with its "
-    "subject and verb, copying names, numbers and verbs from the sentences; keep who did what to whom, "
-    "the tense, and every attribution or hedge (said, may, could, up to, allegedly). "
-    "Reply with the headline only."
-)
+
+def cut_headline(sentence: str) -> str | None:
+    """A headline deleted from ``sentence`` (no final full stop, first letter capitalised), or
+    None when its main clause cannot be cut to ``MAX_HEADLINE_WORDS`` words without losing an
+    attribution or hedge."""
+    if _QUOTES & set(sentence):
+        return None  # cutting inside or around a quotation misquotes its speaker
+    doc = parse(sentence)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subject is None or (subject.i > root.i and root.lemma_ not in _REPORTING):
+        return None  # "Are a few dozen words ..." is no headline; "..., officials said" is
+    kept = _clause(root, subject)
+    # phrases before the first subject are not trimmed (there are none left but the subject's own)
+    first_subject = min(t.i for t in doc if t.i in kept and t.dep_ in ("nsubj", "nsubjpass", "expl"))
+    while len(_text(doc, kept).split()) > MAX_HEADLINE_WORDS:
+        # whole phrases on a verb ("by reason of insanity"), never the inside of one ("by reason")
+        optional = [
+            t
+            for t in doc
+            if t.i in kept
+            and t.i > first_subject
+            and t.dep_ in _OPTIONAL
+            and t.head.pos_ in ("VERB", "AUX")
+            and not _attributes(t)
+        ]
+        if not optional:
+            return None
+        last = max(optional, key=lambda t: t.i)
+        kept -= {t.i for t in last.subtree}
+    text = _text(doc, kept)
+    text = text[:1].upper() + text[1:]
+    # every attribution and hedge of the claim kept must stay; a second clause cut whole takes its own
+    second = {t.i for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+    claim = " ".join(t.text for t in doc if t.i not in second)
+    if len(text.split()) < 3 or not is_deletion(text, sentence) or not keeps_attribution(text, claim):
+        return None
+    # read again, the cut must have the same main verb and subject: a cut that reads otherwise
+    # ("... a soldier from the North claims" with "claims" now a verb) is garbled
+    cut = parse(text)
+    cut_root = next((t for t in cut if t.dep_ == "ROOT"), None)
+    cut_subject = next((c for c in cut_root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if cut_root.lemma_ != root.lemma_ or cut_subject is None or cut_subject.lower_ != subject.lower_:
+        return None
+    return text
 
 
-def write_headline(sentences: Sequence[str], generator: Generator) -> Generation:
-    """A headline for a brief whose sentences, in order, are ``sentences`` (its first ones are
-    used). The text has no final full stop; callers check it before use."""
-    body = "Brief:\n" + "\n".join(f"- {one_line(text)}" for text in sentences[:TOP_SENTENCES])
-    generation = ask(HEADLINE_PROMPT, body, generator)
-    text = generation.text.rstrip(".").strip()
-    if len(text.split()) > MAX_HEADLINE_WORDS:
-        text = ""  # a sentence, not a headline: rejected like an empty answer
-    return replace(generation, text=text)
+def _clause(root: Token, subject: Token) -> set[int]:
+    """Token indexes of ``root``'s clause without its asides and pre-subject adverbials."""
+    kept: set[int] = set()
+
+    def keep(token: Token) -> None:
+        kept.add(token.i)
+        for child in token.children:
+            if child.dep_ in _ASIDES:
+                continue
+            if token.i == root.i and child.dep_ in ("cc", "conj", "prep", "advmod") and child.i < subject.i:
+                continue  # "For the first time since 2022, ...", "But ..."
+            if token.pos_ in ("VERB", "AUX") and child.dep_ in ("cc", "conj") and child.pos_ in ("VERB", "AUX"):
+                continue  # a second clause: ", and Republicans appear on track ..."
+            keep(child)
+
+    keep(root)
+    # a parenthesis is an aside wherever it is
+    depth = 0
+    for token in root.doc:
+        if token.text in "([":
+            depth += 1
+        if depth:
+            kept.discard(token.i)
+        if token.text in ")]":
+            depth = max(0, depth - 1)
+    return kept
+
+
+def _attributes(token: Token) -> bool:
+    return not keeps_attribution("", " ".join(t.text for t in token.subtree))
+
+
+def _text(doc, kept: set[int]) -> str:
+    # a comma stays only between two kept words: one beside a cut aside goes with it
+    tokens = [t for t in doc if t.i in kept and (t.text != "," or {t.i - 1, t.i + 1} <= kept)]
+    while tokens and (tokens[-1].pos_ in _DANGLING_POS or tokens[-1].dep_ in ("cc", "prep", "mark", "case")):
+        tokens.pop()
+    while tokens and tokens[0].pos_ == "PUNCT":
+        tokens.pop(0)
+    # a word keeps its own spacing before the next kept word; a gap where words were cut is a space
+    text = "".join(
+        t.text + (t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " ")
+        for k, t in enumerate(tokens)
+    )
+    text = " ".join(text.split())
+    return text

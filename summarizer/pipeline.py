@@ -3,7 +3,7 @@
 ingest → segment → clean (``prepare``, no model) → embed → dedup → plan (best sentences that
 stand alone) → for each planned group: (compress the best sentence by deletion → check; else, with
 ``fuse_groups``, fuse the group's evidence → check; else quote the best sentence) → headline
-(written from the top sentences → check) → Brief. ``check`` is cite + verify (check.py), the same
+(cut from the top sentence by deletion → check) → Brief. ``check`` is cite + verify (check.py), the same
 for ``check_claims``.
 """
 
@@ -22,9 +22,9 @@ from summarizer.clean import clean
 from summarizer.dedup import dedup
 from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, InputError
-from summarizer.fuse import compress, fuse, is_deletion
+from summarizer.fuse import compress, fuse, is_deletion, keeps_attribution
 from summarizer.generate import Generator
-from summarizer.headline import TOP_SENTENCES, write_headline
+from summarizer.headline import cut_headline
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
 from summarizer.segment import segment
@@ -80,6 +80,10 @@ def prepare(
     with stage("clean"):
         cleaned = clean(articles, sentences)
     return Prepared(articles, sentences, cleaned)
+
+
+# The headline is cut from the brief's first sentence, else its second (the story's opening).
+HEADLINE_SOURCES = 2
 
 
 class Summarizer:
@@ -193,7 +197,7 @@ class Summarizer:
         if options.headline and out:
             check_cancelled()
             progress("headline")
-            headline = self._headline(out, kept, vectors, stage, usage)
+            headline = self._headline(out, kept, vectors, stage)
         timings["total"] = (time.perf_counter() - started) * 1000
         return Brief(
             sentences=tuple(out),
@@ -210,9 +214,10 @@ class Summarizer:
 
     def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
         """The group's best sentence compressed by deletion, if the model manages a true deletion
-        that still stands alone (``standalone.editorial_problems``) and passes the check; else (with ``fuse_groups``) the group's evidence fused into one
-        sentence that passes the check; else the best sentence quoted. Rejected attempts are kept
-        in ``rejected``."""
+        that keeps every attribution and hedge (``fuse.keeps_attribution``), still stands alone
+        (``standalone.editorial_problems``) and passes the check; else (with ``fuse_groups``) the
+        group's evidence fused into one sentence that stands alone and passes the check; else the
+        best sentence quoted. Rejected attempts are kept in ``rejected``."""
         evidence = [kept[r] for r in item.evidence_rows]
         evidence_vectors = vectors[list(item.evidence_rows)]
         representative = kept[item.representative_row]
@@ -226,7 +231,13 @@ class Summarizer:
             _count(generation, usage)
             if (
                 not generation.text
-                or (method == "compressed" and not is_deletion(generation.text, representative.text))
+                or (
+                    method == "compressed"
+                    and not (
+                        is_deletion(generation.text, representative.text)
+                        and keeps_attribution(generation.text, representative.text)
+                    )
+                )
                 # a cut that no longer stands alone: a quote that lost its speaker, a verbless fragment
                 or editorial_problems(generation.text)
             ):
@@ -250,24 +261,21 @@ class Summarizer:
             representative.text, citations, method="quoted", attempts=len(rejected), rejected=tuple(rejected)
         )
 
-    def _headline(self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage, usage):
-        """A headline from the brief's top sentences that passes the check against the articles'
-        sentences (as the public check does); first from the top two, then from the first alone;
-        else None."""
+    def _headline(self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage):
+        """A headline cut from the brief's first sentence, else its second (``headline.cut_headline``:
+        a deletion that keeps every attribution and hedge), that passes the check against the
+        articles' sentences (as the public check does); else None."""
         rejected: list[str] = []
-        for top in ([s.text for s in sentences[:TOP_SENTENCES]], [sentences[0].text]):
+        for sentence in sentences[:HEADLINE_SOURCES]:
             with stage("headline"):
-                generation = write_headline(top, self.generator)
-            _count(generation, usage)
-            if not generation.text:
-                rejected.append(generation.text)
+                text = cut_headline(sentence.text)
+            if text is None:
                 continue
             with stage("check"):
-                vector = self.embedder.embed([generation.text])[0]
-                checked = check_sentence(generation.text, vector, kept, vectors)
+                checked = check_sentence(text, self.embedder.embed([text])[0], kept, vectors)
             if checked.supported:
-                return BriefSentence(generation.text, checked.citations, "fused", len(rejected) + 1, tuple(rejected))
-            rejected.append(generation.text)
+                return BriefSentence(text, checked.citations, "compressed", len(rejected) + 1, tuple(rejected))
+            rejected.append(text)
         return None
 
 
