@@ -49,7 +49,10 @@ def cut_headline(sentence: str) -> str | None:
     kept = _clause(root, subject)
     # phrases before the first subject are not trimmed (there are none left but the subject's own)
     first_subject = min(t.i for t in doc if t.i in kept and t.dep_ in ("nsubj", "nsubjpass", "expl"))
-    while len(_text(doc, kept).split()) > MAX_HEADLINE_WORDS:
+    # "..., police said": the comma before a reporting clause that follows its report stays
+    report_start = min(t.i for t in subject.subtree)
+    pinned = frozenset({report_start - 1}) if report_start and doc[report_start - 1].text == "," else frozenset()
+    while len(_text(doc, kept, pinned).split()) > MAX_HEADLINE_WORDS:
         # whole phrases on a verb ("by reason of insanity"), never the inside of one ("by reason")
         optional = [
             t
@@ -64,7 +67,7 @@ def cut_headline(sentence: str) -> str | None:
             return None
         last = max(optional, key=lambda t: t.i)
         kept -= {t.i for t in last.subtree}
-    text = _text(doc, kept)
+    text = _text(doc, kept, pinned)
     text = text[:1].upper() + text[1:]
     # every attribution and hedge of the claim kept must stay; a second clause cut whole takes its own
     second = {t.i for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
@@ -94,6 +97,8 @@ def _clause(root: Token, subject: Token) -> set[int]:
                 continue  # "For the first time since 2022, ...", "But ..."
             if token.pos_ in ("VERB", "AUX") and child.dep_ in ("cc", "conj") and child.pos_ in ("VERB", "AUX"):
                 continue  # a second clause: ", and Republicans appear on track ..."
+            if child.dep_ == "ccomp" and any(c.dep_ == "ccomp" and c.i < child.i for c in token.children):
+                continue  # a second report of one "say" (a parse of "took a cab, asked the driver")
             keep(child)
 
     keep(root)
@@ -113,9 +118,11 @@ def _attributes(token: Token) -> bool:
     return not keeps_attribution("", " ".join(t.text for t in token.subtree))
 
 
-def _text(doc, kept: set[int]) -> str:
-    # a comma stays only between two kept words: one beside a cut aside goes with it
-    tokens = [t for t in doc if t.i in kept and (t.text != "," or {t.i - 1, t.i + 1} <= kept)]
+def _text(doc, kept: set[int], pinned: frozenset[int] = frozenset()) -> str:
+    # a comma stays where it stood between two kept words (whatever the parser attached it to) or
+    # where it is ``pinned``; one beside a cut aside goes with it
+    commas = {t.i for t in doc if t.text == "," and ({t.i - 1, t.i + 1} <= kept or t.i in pinned)}
+    tokens = [t for t in doc if (t.i in kept and t.text != ",") or t.i in commas]
     while tokens and (tokens[-1].pos_ in _DANGLING_POS or tokens[-1].dep_ in ("cc", "prep", "mark", "case")):
         tokens.pop()
     while tokens and tokens[0].pos_ == "PUNCT":
@@ -125,5 +132,5 @@ def _text(doc, kept: set[int]) -> str:
         t.text + (t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " ")
         for k, t in enumerate(tokens)
     )
-    text = " ".join(text.split())
+    text = " ".join(text.split()).replace(" ,", ",")
     return text
