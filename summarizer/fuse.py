@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from summarizer.analyze import parse
 from summarizer.generate import Generator, Message
 from summarizer.types import Generation
 
@@ -132,3 +133,19 @@ def keeps_attribution(short: str, source: str) -> bool:
     wanted = Counter(m.group(0).lower() for m in _ATTRIBUTION.finditer(source))
     have = Counter(m.group(0).lower() for m in _ATTRIBUTION.finditer(short))
     return not wanted - have
+
+
+def keeps_main_clause(short: str, source: str) -> bool:
+    """Whether ``short``, parsed on its own, has the main verb and subject of ``source``: a
+    deletion that reads otherwise is garbled ("Democrats are likely hold on", "… a soldier from
+    the North claims" with "claims" now a verb)."""
+    return _main_clause(short) == _main_clause(source) != ("", "")
+
+
+def _main_clause(text: str) -> tuple[str, str]:
+    doc = parse(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return ("", "")
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    return (root.lemma_.lower(), subject.lower_ if subject is not None else "")

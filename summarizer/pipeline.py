@@ -22,7 +22,7 @@ from summarizer.clean import clean
 from summarizer.dedup import dedup
 from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, InputError
-from summarizer.fuse import compress, fuse, is_deletion, keeps_attribution
+from summarizer.fuse import compress, fuse, is_deletion, keeps_attribution, keeps_main_clause
 from summarizer.generate import Generator
 from summarizer.headline import cut_headline
 from summarizer.ingest import Limits, ingest
@@ -82,8 +82,8 @@ def prepare(
     return Prepared(articles, sentences, cleaned)
 
 
-# The headline is cut from the brief's first sentence, else its second (the story's opening).
-HEADLINE_SOURCES = 2
+# The headline is cut from the brief's first sentence that gives one (of its first three: the story's opening).
+HEADLINE_SOURCES = 3
 
 
 class Summarizer:
@@ -214,7 +214,8 @@ class Summarizer:
 
     def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
         """The group's best sentence compressed by deletion, if the model manages a true deletion
-        that keeps every attribution and hedge (``fuse.keeps_attribution``), still stands alone
+        that keeps every attribution and hedge (``fuse.keeps_attribution``) and its main verb and
+        subject (``fuse.keeps_main_clause``), still stands alone
         (``standalone.editorial_problems``) and passes the check; else (with ``fuse_groups``) the
         group's evidence fused into one sentence that stands alone and passes the check; else the
         best sentence quoted. Rejected attempts are kept in ``rejected``."""
@@ -236,6 +237,7 @@ class Summarizer:
                     and not (
                         is_deletion(generation.text, representative.text)
                         and keeps_attribution(generation.text, representative.text)
+                        and keeps_main_clause(generation.text, representative.text)
                     )
                 )
                 # a cut that no longer stands alone: a quote that lost its speaker, a verbless fragment
@@ -262,7 +264,7 @@ class Summarizer:
         )
 
     def _headline(self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage):
-        """A headline cut from the brief's first sentence, else its second (``headline.cut_headline``:
+        """A headline cut from the first of the brief's opening sentences that gives one (``headline.cut_headline``:
         a deletion that keeps every attribution and hedge), that passes the check against the
         articles' sentences (as the public check does); else None."""
         rejected: list[str] = []

@@ -17,10 +17,6 @@ from summarizer.headline import MAX_HEADLINE_WORDS, cut_headline
             "Istanbul to Direct Peace Negotiations.",
             "The Russian and Ukrainian delegations met in Istanbul to Direct Peace Negotiations",
         ),
-        (  # a whole phrase goes, never the inside of one ("by reason")
-            "Her attorney said she would plead not guilty by reason of insanity at the hearing next month.",
-            "Her attorney said she would plead not guilty",
-        ),
         (  # an appositive and its commas go together
             "Vladimir Medinsky, one of Putin's aides, said talks would resume.",
             "Vladimir Medinsky said talks would resume",
@@ -39,10 +35,21 @@ def test_the_main_clause_is_kept_and_its_asides_cut(sentence, headline):
         # no subject before a verb: no headline
         "Montana: Popular Democratic Gov.",
         "52 people killed, hundreds injured.",
+        # nothing named, nothing counted: no headline (a labelled dev headline an editor refused)
+        "The intelligence summary emerged from a daylong email debate.",
     ],
 )
 def test_no_headline_when_no_clean_cut_exists(sentence):
     assert cut_headline(sentence) is None
+
+
+def test_only_phrases_of_time_and_place_are_trimmed():
+    # real failure: "plead not guilty by reason of insanity" cut to "plead not guilty" (UNSUPPORTED)
+    sentence = "Roe said Weier would plead not guilty by reason of insanity on Friday in Waukesha."
+    assert cut_headline(sentence) == "Roe said Weier would plead not guilty by reason of insanity"
+    # a restrictive relative clause says which ones: "Citizens may write off their donations" over-claims
+    restrictive = "Citizens who donated in 2005 to help the victims may write off their donations on their tax returns."
+    assert cut_headline(restrictive) in (None, restrictive.rstrip("."))
 
 
 def test_an_attribution_or_hedge_is_never_cut():
@@ -62,8 +69,8 @@ def test_an_attribution_or_hedge_is_never_cut():
     "sentence",
     [
         "Suzanne Shaw, the second ex-wife, issued a written apology to Christie Brinkley on Monday.",
-        "Police said the suspect fled the scene in a stolen car on Tuesday night after the shooting downtown.",
-        "The Senate voted 52-48 on Tuesday to confirm the nominee after a long debate over her record.",
+        "Denver police said the suspect fled the scene in a stolen car on Tuesday night in Boston.",
+        "The Senate voted 52-48 on Tuesday in Washington to confirm the nominee for the Supreme Court.",
     ],
 )
 def test_a_headline_is_a_short_deletion_of_its_sentence(sentence):
