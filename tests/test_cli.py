@@ -66,7 +66,7 @@ def test_stream_emits_each_sentence_then_the_whole_brief(capsys, smollm):
     assert all(e["sentence"]["citations"] for e in sentences)
     assert final["event"] == "brief" and final["format"] == "markdown"
     # the streamed sentences are the brief's, in order
-    body = final["text"].split("\n\n")[0]
+    body = next(part for part in final["text"].split("\n\n") if not part.startswith("## "))  # after a headline
     position = 0
     for event in sentences:
         position = body.index(event["sentence"]["text"], position)

@@ -139,12 +139,20 @@ def test_one_bad_article_is_set_aside_with_a_warning_and_the_others_briefed(smal
 
 
 def test_a_headline_is_cut_from_the_first_sentences_and_checked(small_summarizer, seeds):
-    brief = small_summarizer.brief(seeds, BriefOptions(max_sentences=3))
+    raw = [
+        {
+            "id": "senate",
+            "text": "The Senate voted 52-48 on Tuesday in Washington to confirm Jane Roe to the Supreme Court. "
+            "Democrats said they would keep fighting the nomination in the courts for months.",
+        }
+    ]
+    brief = small_summarizer.brief(raw, BriefOptions(max_sentences=2))
     assert "headline" in brief.timings_ms and brief.usage["llm_calls"] == len(brief.sentences)  # no model call
     assert brief.headline is not None
-    assert any(is_deletion(brief.headline.text, s.text) for s in brief.sentences[:2])
+    assert any(is_deletion(brief.headline.text, s.text) for s in brief.sentences)
     assert brief.headline.citations and len(brief.headline.text.split()) <= MAX_HEADLINE_WORDS
     assert verify(brief.headline.text, brief.headline.citations).supported
+    assert small_summarizer.brief(raw, BriefOptions(max_sentences=2, headline=False)).headline is None
     with pytest.raises(InputError) as caught:
         small_summarizer.brief(seeds, BriefOptions(headline="yes"))  # type: ignore[arg-type]
     assert caught.value.field == "options.headline"
