@@ -69,7 +69,10 @@ class OptionsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     max_sentences: int = Field(default=5, ge=1, le=20)
     max_words: int = Field(default=150, ge=20, le=600)
-    headline: bool = Field(default=True, description="a one-line headline, written and checked like the sentences")
+    headline: bool = Field(
+        default=True,
+        description="a one-line headline cut from an opening sentence, checked like the sentences; null if none passes",
+    )
     model: str | None = Field(default=None, description="must be the served model (GET /v1/models) or null")
 
 

@@ -3,8 +3,8 @@
 ingest → segment → clean (``prepare``, no model) → embed → dedup → plan (best sentences that
 stand alone) → for each planned group: (compress the best sentence by deletion → check; else, with
 ``fuse_groups``, fuse the group's evidence → check; else quote the best sentence) → headline
-(cut from the top sentence by deletion → check) → Brief. ``check`` is cite + verify (check.py), the same
-for ``check_claims``.
+(cut from an opening sentence by deletion → check) → Brief. ``check`` is cite + verify
+(check.py), the same for ``check_claims``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from summarizer.verify import warm_up as warm_up_checks
 class BriefOptions:
     max_sentences: int = 5
     max_words: int = 150
-    # a one-line headline over the brief, written from its top sentences and checked like them
+    # a one-line headline over the brief, cut from an opening sentence and checked like them
     headline: bool = True
 
     def validated(self) -> BriefOptions:
@@ -263,10 +263,12 @@ class Summarizer:
             representative.text, citations, method="quoted", attempts=len(rejected), rejected=tuple(rejected)
         )
 
-    def _headline(self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage):
-        """A headline cut from the first of the brief's opening sentences that gives one (``headline.cut_headline``:
-        a deletion that keeps every attribution and hedge), that passes the check against the
-        articles' sentences (as the public check does); else None."""
+    def _headline(
+        self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage
+    ) -> BriefSentence | None:
+        """A headline cut (``headline.cut_headline``) from the first of the brief's opening
+        sentences that gives one passing the check against the articles' sentences (as the
+        public check does); else None."""
         rejected: list[str] = []
         for sentence in sentences[:HEADLINE_SOURCES]:
             with stage("headline"):
