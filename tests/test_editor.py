@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("SUMMARIZER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
@@ -50,7 +51,7 @@ def page(served):
 
 def test_brief_with_citations_that_highlight_their_source(page):
     page.get_by_role("button", name="Load example").click()
-    assert page.locator("#articles .article").count() == 2
+    expect(page.locator("#articles .article")).to_have_count(2)  # the example is fetched asynchronously
     page.fill("#max-sentences", "3")
     page.get_by_role("button", name="Write brief").click()
     page.wait_for_selector("#brief li")
@@ -96,7 +97,7 @@ def test_copy_buttons_put_markdown_on_the_clipboard(page):
 
 def test_errors_show_inline(page):
     page.get_by_role("button", name="Add article").click()
-    assert page.locator("#articles .article").count() == 2
+    expect(page.locator("#articles .article")).to_have_count(2)
     page.get_by_role("button", name="Remove this article").first.click()
     assert page.locator("#articles .article").count() == 1
     page.get_by_role("button", name="Write brief").click()  # the only article is empty
@@ -354,8 +355,6 @@ def test_an_uploaded_page_that_is_not_english_is_left_out_with_a_warning(page, t
     """Uploaded files: the seeds as .txt (no title line: named by their ids) and a German page as
     .html, sent whole (``{id, html}``); the brief is of the English ones, and a visible notice
     names the German one."""
-    from playwright.sync_api import expect
-
     seeds_dir = Path(__file__).resolve().parent.parent / "seeds"
     german = tmp_path / "bericht-de.html"
     german.write_text(GERMAN_PAGE, encoding="utf-8")
