@@ -92,7 +92,7 @@ fuzz: setup-dev
 	$(BIN)/python bench/fuzz.py --rounds 4 --out bench/results/fuzz
 
 serve: models
-	SUMMARIZER_MODEL=$(MODEL) $(BIN)/uvicorn --factory summarizer.api:create_app --host 127.0.0.1 --port 8000
+	SUMMARIZER_MODEL=$(MODEL) $(BIN)/summarizer serve --host 127.0.0.1 --port 8000
 
 clean:
 	rm -rf $(VENV) build *.egg-info

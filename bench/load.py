@@ -1,6 +1,6 @@
 """Load test: many clients against a real local server, mixed new / cached / invalid requests.
 
-Starts ``uvicorn --factory summarizer.api:create_app`` on a loopback port (fresh
+Starts ``summarizer serve`` on a loopback port (fresh
 ``SUMMARIZER_HOME`` for the cache; models from the current one), serves one brief of the
 seeds as warm-up, then runs ``--clients`` concurrent clients for ``--duration`` seconds.
 Each client loops: a cached request (the seeds), a new story (the seeds under new ids, so

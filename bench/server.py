@@ -1,4 +1,4 @@
-"""A real ``uvicorn`` serving ``summarizer.api:create_app`` on a free loopback port, for the
+"""A real ``summarizer serve`` (uvicorn on ``summarizer.api:create_app``) on a free loopback port, for the
 load and fuzz benchmarks (the tests run theirs in-process; see tests/conftest.py)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def serving(log_path: Path, **env: str) -> Iterator[tuple[subprocess.Popen, str]
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "summarizer.api:create_app", "--port", str(port)],
+            [str(Path(sys.executable).with_name("summarizer")), "serve", "--port", str(port)],
             env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -1,5 +1,6 @@
 """Command line: ``summarizer brief PATH...``, ``summarizer check PATH... --claims FILE``,
-``summarizer extract PATH...`` (the articles as the pipeline reads them; no model) and
+``summarizer extract PATH...`` (the articles as the pipeline reads them; no model),
+``summarizer serve`` (the HTTP service) and
 ``summarizer models list|pull|verify``.
 
 Exit codes: 0 success (for ``check``, also when claims are not supported), 1 ``check --strict``
@@ -91,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--format", choices=("text", "json"), default="text")
 
+    serve = commands.add_parser(
+        "serve",
+        help="start the HTTP service (what `make serve` runs)",
+        description="Start the HTTP API and editor page with uvicorn. Settings come from the environment "
+        "(SUMMARIZER_MODEL, SUMMARIZER_API_KEYS, SUMMARIZER_QUEUE, SUMMARIZER_DEADLINE_S, SUMMARIZER_CACHE, "
+        "SUMMARIZER_HOME); a bad one stops it before anything loads, naming the variable.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
+
     models = commands.add_parser("models", help="list, provision and check the generation models")
     model_commands = models.add_subparsers(dest="models_command", required=True)
     model_commands.add_parser("list", help="known models and whether each is provisioned")
@@ -120,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args, progress)
         if args.command == "extract":
             return _extract(args)
+        if args.command == "serve":
+            return _serve(args)
         return _models(args, progress)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -198,6 +211,23 @@ def _check(args: argparse.Namespace, progress) -> int:
     supported = sum(r.supported for r in results)
     progress(f"done: {supported} of {len(results)} claim(s) supported")
     return 1 if args.strict and supported < len(results) else 0
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65_535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port; use a whole number from 1 to 65535")
+    return int(value)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """``summarizer serve``: uvicorn on ``create_app``; settings are checked before uvicorn starts."""
+    import uvicorn
+
+    from summarizer.config import ServiceSettings
+
+    ServiceSettings.from_env()  # ConfigError (exit 3) naming the variable, before any model loads
+    uvicorn.run("summarizer.api:create_app", factory=True, host=args.host, port=args.port)
+    return 0
 
 
 def _extract(args: argparse.Namespace) -> int:

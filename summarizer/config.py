@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from summarizer.errors import ConfigError
 
 
 def home() -> Path:
@@ -21,9 +26,9 @@ def quiet_transformers() -> None:
     hf_logging.set_verbosity_error()
 
 
-@dataclass(frozen=True)
-class ServiceSettings:
-    """HTTP service settings, from the environment when the app is created (never at import).
+class ServiceSettings(BaseSettings):
+    """HTTP service settings, read from the environment by pydantic-settings when the app is
+    created (never at import); fields given to the constructor win over the environment.
 
     ``SUMMARIZER_API_KEYS``: comma-separated bearer tokens; empty means no authentication.
     ``SUMMARIZER_QUEUE``: briefs that may wait behind the one being written (default 4): one
@@ -35,36 +40,47 @@ class ServiceSettings:
     A value out of range stops the service at start with ``ConfigError`` naming the variable.
     """
 
-    api_keys: frozenset[str] = frozenset()
-    queue_size: int = 4
-    deadline_s: float = 120.0
-    max_body_bytes: int = 2 * 1024 * 1024
-    model: str | None = None
-    cache_path: Path | None = None
+    model_config = SettingsConfigDict(frozen=True, populate_by_name=True, env_ignore_empty=True, extra="ignore")
+
+    api_keys: Annotated[frozenset[str], NoDecode] = Field(frozenset(), validation_alias="SUMMARIZER_API_KEYS")
+    queue_size: int = Field(4, ge=0, le=1000, validation_alias="SUMMARIZER_QUEUE")
+    deadline_s: float = Field(120.0, ge=0.1, le=86_400, validation_alias="SUMMARIZER_DEADLINE_S")
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=1, validation_alias="SUMMARIZER_MAX_BODY_BYTES")
+    model: str | None = Field(None, validation_alias="SUMMARIZER_MODEL")
+    cache_path: Path | None = Field(None, validation_alias="SUMMARIZER_CACHE")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(key.strip() for key in value.split(",") if key.strip())
+        return value
+
+    @field_validator("cache_path", mode="after")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     @classmethod
     def from_env(cls) -> ServiceSettings:
-        keys = frozenset(k.strip() for k in os.environ.get("SUMMARIZER_API_KEYS", "").split(",") if k.strip())
-        return cls(
-            api_keys=keys,
-            queue_size=int(_number("SUMMARIZER_QUEUE", cls.queue_size, 0, 1000, whole=True)),
-            deadline_s=_number("SUMMARIZER_DEADLINE_S", cls.deadline_s, 1, 86_400),
-            model=os.environ.get("SUMMARIZER_MODEL") or None,
-            cache_path=Path(cache).expanduser() if (cache := os.environ.get("SUMMARIZER_CACHE")) else None,
-        )
+        """The settings of this process's environment; ``ConfigError`` names the variable, its
+        value and the range allowed."""
+        try:
+            return cls()
+        except ValidationError as error:
+            raise ConfigError(_explain(error)) from None
 
 
-def _number(variable: str, default: float, low: float, high: float, *, whole: bool = False) -> float:
-    from summarizer.errors import ConfigError
-
-    raw = os.environ.get(variable, "").strip()
-    if not raw:
-        return default
-    kind = "a whole number" if whole else "a number"
-    try:
-        value = int(raw) if whole else float(raw)
-    except ValueError:
-        raise ConfigError(f"{variable}={raw!r} is not {kind}; use {kind} from {low:g} to {high:g}.") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{variable}={raw!r} is out of range; use {kind} from {low:g} to {high:g}.")
-    return value
+def _explain(error: ValidationError) -> str:
+    """The first problem, as "SUMMARIZER_QUEUE='4x' is not a whole number; use a whole number from 0 to 1000."."""
+    problem = error.errors()[0]
+    variable = str(problem["loc"][0])
+    name = next((n for n, f in ServiceSettings.model_fields.items() if f.validation_alias == variable), variable)
+    field = ServiceSettings.model_fields[name]
+    kind = "a whole number" if field.annotation is int else "a number"
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    allowed = f"{kind} from {low:g} to {high:g}" if low is not None and high is not None else kind
+    value = problem.get("input")
+    wrong = "is out of range" if problem["type"].endswith(("_equal", "_than")) else f"is not {kind}"
+    return f"{variable}={value!r} {wrong}; use {allowed}."

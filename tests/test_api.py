@@ -381,7 +381,7 @@ def _start_service(tmp_path, **env):
 
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "summarizer.api:create_app", "--port", str(port)],
+        [str(Path(sys.executable).with_name("summarizer")), "serve", "--port", str(port)],  # what `make serve` runs
         env={**os.environ, "SUMMARIZER_HOME": str(tmp_path), **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

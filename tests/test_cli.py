@@ -175,3 +175,11 @@ def test_extract_bad_input_exits_2(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "a.json")]) == 2
     _, err = capsys.readouterr()
     assert "both text and html" in err and "Traceback" not in err
+
+
+def test_serve_refuses_a_bad_setting_before_starting(monkeypatch, capsys):
+    monkeypatch.setenv("SUMMARIZER_QUEUE", "lots")
+    assert main(["serve", "--port", "8999"]) == 3
+    assert "SUMMARIZER_QUEUE='lots' is not a whole number" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["serve", "--port", "70000"])  # argparse: not a port

@@ -20,8 +20,12 @@ def test_settings_from_the_environment(monkeypatch, tmp_path):
     [
         ("SUMMARIZER_QUEUE", "4x", "SUMMARIZER_QUEUE='4x' is not a whole number; use a whole number from 0 to 1000."),
         ("SUMMARIZER_QUEUE", "-1", "SUMMARIZER_QUEUE='-1' is out of range; use a whole number from 0 to 1000."),
-        ("SUMMARIZER_DEADLINE_S", "x", "SUMMARIZER_DEADLINE_S='x' is not a number; use a number from 1 to 86400."),
-        ("SUMMARIZER_DEADLINE_S", "0.5", "SUMMARIZER_DEADLINE_S='0.5' is out of range; use a number from 1 to 86400."),
+        ("SUMMARIZER_DEADLINE_S", "x", "SUMMARIZER_DEADLINE_S='x' is not a number; use a number from 0.1 to 86400."),
+        (
+            "SUMMARIZER_DEADLINE_S",
+            "0.05",
+            "SUMMARIZER_DEADLINE_S='0.05' is out of range; use a number from 0.1 to 86400.",
+        ),
     ],
 )
 def test_a_bad_setting_names_the_variable_and_the_range(monkeypatch, variable, value, message):
@@ -29,3 +33,11 @@ def test_a_bad_setting_names_the_variable_and_the_range(monkeypatch, variable, v
     with pytest.raises(ConfigError) as caught:
         ServiceSettings.from_env()
     assert str(caught.value) == message
+
+
+def test_constructor_fields_win_over_the_environment_and_empty_variables_are_unset(monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_QUEUE", "9")
+    monkeypatch.setenv("SUMMARIZER_MODEL", "")
+    assert ServiceSettings(queue_size=1).queue_size == 1
+    settings = ServiceSettings.from_env()
+    assert settings.queue_size == 9 and settings.model is None and settings.api_keys == frozenset()
