@@ -19,7 +19,7 @@ from functools import lru_cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from summarizer.errors import InputError
-from summarizer.text import STOPWORDS, words
+from summarizer.text import MONTH, STOPWORDS, words
 from summarizer.types import Article, BriefWarning, Cleaned, Dropped, Sentence
 
 # (reason, alternatives) checked in order, case-insensitively.
@@ -224,16 +224,12 @@ def _identifier() -> LanguageIdentifier:  # the model ships in the wheel; ~0.3 s
     return LanguageIdentifier.from_model_file(MODEL_FILE)
 
 
-_MONTH = (
-    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|"
-    r"dec(ember)?)\.?"
-)
 _DAY = r"(mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?\.?"
 # A date and/or a time and nothing else: "October 15, 2013 5:39 PM", "Saturday, March 26, 2005",
 # "Updated: 4/19/2001", "Posted 10:05 a.m. ET".
 _TIMESTAMP = re.compile(
     rf"^((updated?|published|posted|last (updated|modified)|first published)( on| at)?\s*:?\s*)?"
-    rf"(({_DAY},?\s*)?({_MONTH}\s+\d{{1,2}}(st|nd|rd|th)?,?\s*(\d{{4}})?|\d{{1,2}}\s+{_MONTH},?\s*(\d{{4}})?|"
+    rf"(({_DAY},?\s*)?({MONTH}\s+\d{{1,2}}(st|nd|rd|th)?,?\s*(\d{{4}})?|\d{{1,2}}\s+{MONTH},?\s*(\d{{4}})?|"
     rf"\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_DAY}))?[\s,|@-]*"
     rf"(at\s*)?(\d{{1,2}}[:.]\d{{2}}(:\d{{2}})?\s*([ap]\.?m\.?)?\s*([A-Z]{{2,4}})?)?\W*$",
     re.I,

@@ -11,6 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# A month name or its abbreviation, capitalised ("May" the month, not "may" the modal, unless a
+# caller compiles it case-insensitively): standalone finds pasted dates with it, clean timestamps.
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+
 # A compact English function-word list (after the SMART / NLTK stop lists); the clean,
 # dedup and verify stages use it to separate content words from glue.
 STOPWORDS = frozenset(
