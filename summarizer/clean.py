@@ -140,11 +140,12 @@ MAX_SENTENCE_WORDS = 150
 HEADING_MAX_WORDS = 12
 
 
-def clean(articles: Sequence[Article], sentences: Sequence[Sentence]) -> Cleaned:
+def clean(articles: Sequence[Article], sentences: Sequence[Sentence], *, require_usable: bool = True) -> Cleaned:
     """Split ``sentences`` (of ``articles``) into kept and dropped-with-a-reason; an article left
     with nothing is set aside with a warning. When no article has a full sentence left, the ones
-    set aside only for being short come back (a one-line article is still a story). Raises
-    ``InputError`` naming every article and why when nothing at all can be used."""
+    set aside only for being short come back (a one-line article is still a story). With
+    ``require_usable``, raises ``InputError`` naming every article and why when nothing at all can
+    be used (otherwise every article gets its warning and nothing is kept)."""
     foreign = _foreign_paragraphs(sentences)
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
@@ -159,7 +160,7 @@ def clean(articles: Sequence[Article], sentences: Sequence[Sentence]) -> Cleaned
         dropped = [d for d in dropped if d.reason not in SHORT_REASONS]
     with_text = {s.article_id for s in kept}
     set_aside = {a.id: _why_set_aside(a, dropped) for a in articles if a.id not in with_text}
-    if len(set_aside) == len(articles):
+    if require_usable and len(set_aside) == len(articles):
         raise InputError(
             "no article holds a sentence that can be used: "
             + "; ".join(f"articles[{i}] ({a.id!r}) {set_aside[a.id]}" for i, a in enumerate(articles))

@@ -231,49 +231,20 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    """``summarizer extract``: each article as ingest, segment and clean leave it, without a model."""
+    """``summarizer extract``: each article as ingest, segment and clean leave it, without a model;
+    exit 2 (after printing them all) when no article is usable, as a brief would be refused."""
     from summarizer.files import read_articles
     from summarizer.pipeline import prepare
+    from summarizer.render import extract_dict, extract_text
 
-    prepared = prepare(read_articles(args.paths))
-    articles = []
-    for article in prepared.articles:
-        set_aside = [d for d in prepared.cleaned.dropped if d.sentence.article_id == article.id]
-        warnings = [w.message for w in prepared.cleaned.warnings if w.article_id == article.id]
-        articles.append(
-            {
-                "id": article.id,
-                "title": article.title,
-                "url": article.url,
-                "source": article.source,
-                "published": article.published,
-                "text": article.text,
-                "set_aside": [
-                    {
-                        "sentence_index": d.sentence.index,
-                        "start": d.sentence.start,
-                        "end": d.sentence.end,
-                        "text": d.sentence.text,
-                        "reason": d.reason,
-                    }
-                    for d in set_aside
-                ],
-                "warnings": warnings,
-            }
-        )
+    prepared = prepare(read_articles(args.paths), require_usable=False)
     if args.format == "json":
-        sys.stdout.write(json.dumps({"articles": articles}, ensure_ascii=False, indent=2) + "\n")
-        return 0
-    blocks = []
-    for a in articles:
-        lines = [f"== {a['id']} =="]
-        lines += [f"{key}: {a[key]}" for key in ("title", "url", "source", "published") if a[key] is not None]
-        lines += ["", a["text"] or "(no text)", ""]
-        lines.append(f"set aside: {len(a['set_aside'])} sentence(s)")
-        lines += [f"  #{d['sentence_index']} [{d['reason']}] {d['text']}" for d in a["set_aside"]]
-        lines += [f"warning: {w}" for w in a["warnings"]]
-        blocks.append("\n".join(lines))
-    sys.stdout.write("\n\n".join(blocks) + "\n")
+        sys.stdout.write(json.dumps(extract_dict(prepared), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(extract_text(prepared))
+    if not prepared.cleaned.kept:
+        print("error: no article holds a usable sentence: a brief of these would be refused.", file=sys.stderr)
+        return 2
     return 0
 
 

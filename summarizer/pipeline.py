@@ -69,16 +69,18 @@ def prepare(
     raw_articles: Sequence[Mapping[str, Any]],
     limits: Limits = Limits(),
     stage: Callable[[str], AbstractContextManager[None]] = lambda _: nullcontext(),
+    *,
+    require_usable: bool = True,
 ) -> Prepared:
     """ingest → segment → clean, no model needed (``summarizer extract`` prints this; ``brief``
-    starts from it, timing each ``stage``). Raises ``InputError`` for a bad request or when no
-    article is usable."""
+    starts from it, timing each ``stage``). Raises ``InputError`` for a bad request, and, with
+    ``require_usable``, when no article is usable."""
     with stage("ingest"):
         articles = ingest(raw_articles, limits)
     with stage("segment"):
         sentences = segment(articles)
     with stage("clean"):
-        cleaned = clean(articles, sentences)
+        cleaned = clean(articles, sentences, require_usable=require_usable)
     return Prepared(articles, sentences, cleaned)
 
 

@@ -1,5 +1,6 @@
 """Stage 9, render: a ``Brief`` as JSON (a dict), Markdown with footnotes, or an HTML snippet;
-and the results of a claim check (``summarizer check``, ``POST /v1/check``) as JSON or text.
+the results of a claim check (``summarizer check``, ``POST /v1/check``) as JSON or text; and the
+articles as the pipeline reads them (``summarizer extract``) as JSON or text.
 
 All text that came from articles is escaped in HTML; Markdown footnotes quote the cited
 sentence and link the article.
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from summarizer.types import Article, Brief, BriefSentence, Citation
 
-if TYPE_CHECKING:  # check.py pulls in cite and verify; rendering needs only the records' fields
+if TYPE_CHECKING:  # check.py and pipeline.py pull in the models' code; rendering needs only the records' fields
     from summarizer.check import ClaimCheck
+    from summarizer.pipeline import Prepared
 
 Format = Literal["json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
@@ -146,6 +148,50 @@ def check_text(results: Sequence[ClaimCheck]) -> str:
             lines.extend(f"{indent}cites {c.article_id} #{c.sentence_index}: {c.text}" for c in s.citations)
             if not s.citations:
                 lines.append(f"{indent}cites nothing: no source sentence is close enough")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def extract_dict(prepared: Prepared) -> dict[str, Any]:
+    """``summarizer extract --format json``: each article as the pipeline reads it, the sentences
+    clean set aside (with their reason and span) and the warnings about it."""
+    return {
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "source": a.source,
+                "published": a.published,
+                "text": a.text,
+                "set_aside": [
+                    {
+                        "sentence_index": d.sentence.index,
+                        "start": d.sentence.start,
+                        "end": d.sentence.end,
+                        "text": d.sentence.text,
+                        "reason": d.reason,
+                    }
+                    for d in prepared.cleaned.dropped
+                    if d.sentence.article_id == a.id
+                ],
+                "warnings": [w.message for w in prepared.cleaned.warnings if w.article_id == a.id],
+            }
+            for a in prepared.articles
+        ]
+    }
+
+
+def extract_text(prepared: Prepared) -> str:
+    """``summarizer extract``: one block per article, its fields, text, set-aside sentences, warnings."""
+    blocks = []
+    for a in extract_dict(prepared)["articles"]:
+        lines = [f"== {a['id']} =="]
+        lines += [f"{key}: {a[key]}" for key in ("title", "url", "source", "published") if a[key] is not None]
+        lines += ["", a["text"] or "(no text)", ""]
+        lines.append(f"set aside: {len(a['set_aside'])} sentence(s)")
+        lines += [f"  #{d['sentence_index']} [{d['reason']}] {d['text']}" for d in a["set_aside"]]
+        lines += [f"warning: {w}" for w in a["warnings"]]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 

@@ -183,3 +183,16 @@ def test_serve_refuses_a_bad_setting_before_starting(monkeypatch, capsys):
     assert "SUMMARIZER_QUEUE='lots' is not a whole number" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["serve", "--port", "70000"])  # argparse: not a port
+
+
+def test_extract_shows_why_when_no_article_is_usable(tmp_path, capsys):
+    german = (
+        "Der Bundestag hat am Dienstag nach langer Debatte das neue Gesetz zur Förderung der Windenergie "
+        "beschlossen, teilte die Regierung in Berlin mit."
+    )
+    (tmp_path / "de.txt").write_text(german, encoding="utf-8")
+    assert main(["extract", str(tmp_path / "de.txt"), "--format", "json"]) == 2  # a brief would be refused
+    out, err = capsys.readouterr()
+    (article,) = json.loads(out)["articles"]
+    assert [d["reason"] for d in article["set_aside"]] == ["not English (de)"]
+    assert "not English (de)" in article["warnings"][0] and "no article holds a usable sentence" in err
