@@ -28,12 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     brief = commands.add_parser("brief", help="print the brief of articles (files or directories)")
-    brief.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help=".txt, .json or .html (whole page) article files, or directories of them",
-    )
+    _add_paths(brief)
     brief.add_argument("--format", choices=FORMATS, default="markdown")
     brief.add_argument("--max-sentences", type=int, default=5, metavar="N", help="1-20 (default 5)")
     brief.add_argument("--max-words", type=int, default=150, metavar="N", help="20-600 (default 150)")
@@ -61,12 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         "brief's own sentences are checked: a claim is supported only if every sentence of it is. "
         "Needs only the sentence embedder, not the LLM.",
     )
-    check.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help=".txt, .json or .html (whole page) article files, or directories of them",
-    )
+    _add_paths(check)
     check.add_argument(
         "--claims",
         required=True,
@@ -87,9 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         "reduced to their article) and print each one's id, title, url, date, text, the sentences "
         "set aside with their reason, and any warning. Loads no model.",
     )
-    extract.add_argument(
-        "paths", nargs="+", metavar="PATH", help=".txt, .json or .html article files, or directories of them"
-    )
+    _add_paths(extract)
     extract.add_argument("--format", choices=("text", "json"), default="text")
 
     serve = commands.add_parser(
@@ -211,6 +199,15 @@ def _check(args: argparse.Namespace, progress) -> int:
     supported = sum(r.supported for r in results)
     progress(f"done: {supported} of {len(results)} claim(s) supported")
     return 1 if args.strict and supported < len(results) else 0
+
+
+def _add_paths(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt, .json or .html (whole page) article files, or directories of them",
+    )
 
 
 def _port(value: str) -> int:

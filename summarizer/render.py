@@ -60,18 +60,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 for d in brief.dropped
             ],
         },
-        "sources": [
-            {
-                "id": a.id,
-                "title": a.title,
-                "url": a.url,
-                "source": a.source,
-                "published": a.published,
-                # the text as the brief saw it (HTML stripped, whitespace folded): citation spans index it
-                "text": a.text,
-            }
-            for a in brief.articles
-        ],
+        "sources": [_article(a) for a in brief.articles],
         "model": brief.model,
         "embedder": brief.embedder,
         "timings": {stage: round(ms, 1) for stage, ms in brief.timings_ms.items()},
@@ -158,12 +147,7 @@ def extract_dict(prepared: Prepared) -> dict[str, Any]:
     return {
         "articles": [
             {
-                "id": a.id,
-                "title": a.title,
-                "url": a.url,
-                "source": a.source,
-                "published": a.published,
-                "text": a.text,
+                **_article(a),
                 "set_aside": [
                     {
                         "sentence_index": d.sentence.index,
@@ -194,6 +178,12 @@ def extract_text(prepared: Prepared) -> str:
         lines += [f"warning: {w}" for w in a["warnings"]]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
+
+
+def _article(a: Article) -> dict[str, Any]:
+    """An article's fields and its text as the pipeline saw it (HTML stripped or the page's article
+    extracted, whitespace folded): citation spans index that text."""
+    return {"id": a.id, "title": a.title, "url": a.url, "source": a.source, "published": a.published, "text": a.text}
 
 
 def _citation(c: Citation) -> dict[str, Any]:
