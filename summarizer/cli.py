@@ -1,6 +1,6 @@
 """Command line: ``summarizer brief PATH...``, ``summarizer check PATH... --claims FILE``,
 ``summarizer extract PATH...`` (the articles as the pipeline reads them; no model),
-``summarizer serve`` (the HTTP service) and
+``summarizer serve`` (the HTTP service), ``summarizer worker`` (the Redis backend's brief writer) and
 ``summarizer models list|pull|verify``.
 
 Exit codes: 0 success (for ``check``, also when claims are not supported), 1 ``check --strict``
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from summarizer.errors import InputError, ModelError, SummarizerError
+from summarizer.pipeline import BriefOptions
 from summarizer.render import FORMATS
 
 
@@ -30,8 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     brief = commands.add_parser("brief", help="print the brief of articles (files or directories)")
     _add_paths(brief)
     brief.add_argument("--format", choices=FORMATS, default="markdown")
-    brief.add_argument("--max-sentences", type=int, default=5, metavar="N", help="1-20 (default 5)")
-    brief.add_argument("--max-words", type=int, default=150, metavar="N", help="20-600 (default 150)")
+    for name, (low, high) in BriefOptions.RANGES.items():
+        default = getattr(BriefOptions, name)
+        brief.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=int,
+            default=default,
+            metavar="N",
+            help=f"{low}-{high} (default {default})",
+        )
     brief.add_argument(
         "--no-headline", dest="headline", action="store_false", help="no headline over the brief (default: one)"
     )
@@ -90,6 +98,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
 
+    commands.add_parser(
+        "worker",
+        help="write job stories from the Redis queue (SUMMARIZER_REDIS_URL); start as many as you like",
+        description="Load the models once, then take stories from the Redis backend's queue one at a time "
+        "until SIGTERM/SIGINT (the story in hand is finished first). Settings come from the environment, "
+        "as for serve: SUMMARIZER_REDIS_URL (required), SUMMARIZER_MODEL, SUMMARIZER_DEADLINE_S, "
+        "SUMMARIZER_JOB_TRIES, SUMMARIZER_WORKER_HEARTBEAT_S, SUMMARIZER_WEBHOOK_*.",
+    ).add_argument("--quiet", action="store_true", help="no progress on stderr")
+
     models = commands.add_parser("models", help="list, provision and check the generation models")
     model_commands = models.add_subparsers(dest="models_command", required=True)
     model_commands.add_parser("list", help="known models and whether each is provisioned")
@@ -121,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _extract(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "worker":
+            return _worker(progress)
         return _models(args, progress)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -140,10 +159,11 @@ def _brief(args: argparse.Namespace, progress) -> int:
     from summarizer.files import read_articles
     from summarizer.pipeline import BriefOptions
     from summarizer.render import brief_event, render, renderings, sentence_dict, sentence_event
+    from summarizer.service import load_summarizer
 
     raw = read_articles(args.paths)
     options = BriefOptions(args.max_sentences, args.max_words, args.headline)
-    summarizer = _summarizer(args.model)
+    summarizer = load_summarizer(args.model)
     summarizer.check(raw, options)  # bad input fails before ~10 s of model loading
     progress(f"loading models (embedder {summarizer.embedder.name}, generator {summarizer.generator.name})")
     summarizer.warm_up()
@@ -163,15 +183,6 @@ def _brief(args: argparse.Namespace, progress) -> int:
     timings = ", ".join(f"{k} {v / 1000:.1f}s" for k, v in brief.timings_ms.items())
     progress(f"done: {len(brief.sentences)} sentences; {timings}")
     return 0
-
-
-def _summarizer(model: str | None):
-    """Models resolved, not yet loaded (loading is ``warm_up``)."""
-    from summarizer.embed import MiniLMEmbedder
-    from summarizer.models import load_generator
-    from summarizer.pipeline import Summarizer
-
-    return Summarizer(MiniLMEmbedder(), load_generator(model))
 
 
 def _check(args: argparse.Namespace, progress) -> int:
@@ -225,6 +236,18 @@ def _serve(args: argparse.Namespace) -> int:
     ServiceSettings.from_env()  # ConfigError (exit 3) naming the variable, before any model loads
     uvicorn.run("summarizer.api:create_app", factory=True, host=args.host, port=args.port)
     return 0
+
+
+def _worker(progress) -> int:
+    """``summarizer worker``: the Redis backend's brief writer (redis_backend.run_worker)."""
+    from summarizer.config import ServiceSettings
+    from summarizer.errors import ConfigError
+    from summarizer.redis_backend import run_worker
+
+    settings = ServiceSettings.from_env()
+    if not settings.redis_url:
+        raise ConfigError("summarizer worker needs SUMMARIZER_REDIS_URL (e.g. redis://127.0.0.1:6379/0).")
+    return run_worker(settings, progress)
 
 
 def _extract(args: argparse.Namespace) -> int:

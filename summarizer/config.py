@@ -37,6 +37,18 @@ class ServiceSettings(BaseSettings):
     ``SUMMARIZER_MODEL``: the generation model served (a name from ``summarizer models list``,
     a ``.gguf`` file or a Hugging Face folder; default the default model).
     ``SUMMARIZER_CACHE``: the result cache's SQLite file (default ``$SUMMARIZER_HOME/cache.sqlite``).
+    ``SUMMARIZER_REDIS_URL``: use the Redis backend (queue, job store, result cache in Redis; briefs
+    written by ``summarizer worker`` processes) instead of the embedded one.
+    ``SUMMARIZER_JOB_TTL_S``: seconds a job and its results are kept after it is created (default a day).
+    ``SUMMARIZER_MAX_STORIES``: stories in one batch job (default 20).
+    ``SUMMARIZER_JOB_TRIES``: times a story is started before it is failed (a worker killed mid-brief
+    costs one try; default 3).
+    ``SUMMARIZER_WORKER_HEARTBEAT_S``: seconds without a heartbeat before a worker counts as dead
+    and its story goes back to the queue (Redis backend; default 60).
+    ``SUMMARIZER_WEBHOOK_SECRET``: the HMAC-SHA256 key webhooks are signed with; jobs with a
+    ``callback_url`` are refused without it. ``SUMMARIZER_WEBHOOK_ATTEMPTS``: deliveries tried (default 5).
+    ``SUMMARIZER_WEBHOOK_ALLOW_PRIVATE``: allow callback URLs on loopback/private addresses (default
+    false: a service that posts wherever a client says is an SSRF hole).
     A value out of range stops the service at start with ``ConfigError`` naming the variable.
     """
 
@@ -48,12 +60,27 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1, validation_alias="SUMMARIZER_MAX_BODY_BYTES")
     model: str | None = Field(None, validation_alias="SUMMARIZER_MODEL")
     cache_path: Path | None = Field(None, validation_alias="SUMMARIZER_CACHE")
+    redis_url: str | None = Field(None, validation_alias="SUMMARIZER_REDIS_URL")
+    job_ttl_s: int = Field(86_400, ge=60, le=30 * 86_400, validation_alias="SUMMARIZER_JOB_TTL_S")
+    max_stories: int = Field(20, ge=1, le=500, validation_alias="SUMMARIZER_MAX_STORIES")
+    job_tries: int = Field(3, ge=1, le=10, validation_alias="SUMMARIZER_JOB_TRIES")
+    worker_heartbeat_s: float = Field(60.0, ge=2, le=3600, validation_alias="SUMMARIZER_WORKER_HEARTBEAT_S")
+    webhook_secret: str | None = Field(None, validation_alias="SUMMARIZER_WEBHOOK_SECRET")
+    webhook_attempts: int = Field(5, ge=1, le=20, validation_alias="SUMMARIZER_WEBHOOK_ATTEMPTS")
+    webhook_allow_private: bool = Field(False, validation_alias="SUMMARIZER_WEBHOOK_ALLOW_PRIVATE")
 
     @field_validator("api_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(key.strip() for key in value.split(",") if key.strip())
+        return value
+
+    @field_validator("redis_url", mode="after")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("not a Redis URL")
         return value
 
     @field_validator("cache_path", mode="after")
@@ -77,10 +104,14 @@ def _explain(error: ValidationError) -> str:
     variable = str(problem["loc"][0])
     name = next((n for n, f in ServiceSettings.model_fields.items() if f.validation_alias == variable), variable)
     field = ServiceSettings.model_fields[name]
+    value = problem.get("input")
+    if field.annotation is bool:
+        return f"{variable}={value!r} is not true or false; use true or false."
+    if name == "redis_url":
+        return f"{variable}={value!r} is not a Redis URL; use redis://HOST:PORT/DB (or rediss://, unix://)."
     kind = "a whole number" if field.annotation is int else "a number"
     low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
     high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
     allowed = f"{kind} from {low:g} to {high:g}" if low is not None and high is not None else kind
-    value = problem.get("input")
     wrong = "is out of range" if problem["type"].endswith(("_equal", "_than")) else f"is not {kind}"
     return f"{variable}={value!r} {wrong}; use {allowed}."

@@ -140,6 +140,16 @@ def pull(name: str = DEFAULT_MODEL, *, from_hub: bool = False, progress: Progres
     return target
 
 
+def model_name(name_or_path: str | None = None) -> str:
+    """The name a generator for ``name_or_path`` reports, without checking or loading it (the
+    Redis backend's API process names the model its workers serve)."""
+    name_or_path = name_or_path or DEFAULT_MODEL
+    if name_or_path in MODELS:
+        return name_or_path
+    path = Path(name_or_path).expanduser()
+    return path.stem if path.suffix == ".gguf" else path.name
+
+
 def load_generator(name_or_path: str | None = None) -> Generator:
     """A generator (not yet loaded) for a model name, a ``.gguf`` file, or a HF model folder."""
     name_or_path = name_or_path or DEFAULT_MODEL

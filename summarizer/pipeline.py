@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from summarizer.check import ClaimCheck, check_claims, check_sentence
 from summarizer.cite import cite
@@ -35,21 +35,23 @@ from summarizer.verify import warm_up as warm_up_checks
 
 @dataclass(frozen=True)
 class BriefOptions:
+    """A brief's options: the one definition of their defaults and ranges (the HTTP schema, the
+    CLI's help and the cache key are derived from it)."""
+
     max_sentences: int = 5
     max_words: int = 150
     # a one-line headline over the brief, cut from an opening sentence and checked like them
     headline: bool = True
 
+    RANGES: ClassVar[dict[str, tuple[int, int]]] = {"max_sentences": (1, 20), "max_words": (20, 600)}
+
     def validated(self) -> BriefOptions:
-        if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 20:
-            raise InputError(
-                f"max_sentences must be a whole number from 1 to 20, got {self.max_sentences!r}.",
-                field="options.max_sentences",
-            )
-        if not isinstance(self.max_words, int) or not 20 <= self.max_words <= 600:
-            raise InputError(
-                f"max_words must be a whole number from 20 to 600, got {self.max_words!r}.", field="options.max_words"
-            )
+        for name, (low, high) in self.RANGES.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InputError(
+                    f"{name} must be a whole number from {low} to {high}, got {value!r}.", field=f"options.{name}"
+                )
         if not isinstance(self.headline, bool):
             raise InputError(f"headline must be true or false, got {self.headline!r}.", field="options.headline")
         return self
@@ -125,11 +127,14 @@ class Summarizer:
         progress: Progress = lambda _: None,
         cancel: threading.Event | None = None,
         on_sentence: Callable[[int, BriefSentence], None] | None = None,
+        on_plan: Callable[[int], None] | None = None,
     ) -> Brief:
         """The brief of ``raw_articles``. Setting ``cancel`` stops the work at the next sentence
         boundary with ``BriefCancelled`` (the HTTP layer does so on a deadline or a disconnect).
         ``on_sentence(number, sentence)`` is called as soon as each sentence of the final brief is
-        written, cited and verified (streaming); the sentences it receives are exactly the brief's."""
+        written, cited and verified (streaming); the sentences it receives are exactly the brief's.
+        ``on_plan(n)`` is told how many sentences were planned (a job's progress; the brief may end
+        with fewer when the word budget runs out)."""
         options = options.validated()
 
         def check_cancelled() -> None:
@@ -177,6 +182,8 @@ class Summarizer:
             )
         merged = sum(1 for g in groups if len(g.members) > 1)
         progress(f"{len(groups)} facts ({merged} told more than once); writing {len(chosen.items)} sentence(s)")
+        if on_plan is not None:
+            on_plan(len(chosen.items))
 
         out: list[BriefSentence] = []
         words = 0

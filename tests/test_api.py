@@ -102,7 +102,7 @@ def test_the_cache_survives_a_restart_and_a_broken_file_is_ignored(app_factory, 
     with TestClient(app_factory()) as client:
         response = client.post("/v1/briefs", json=body)
         assert response.status_code == 200 and response.headers["x-cache"] == "miss"
-        assert client.app.state.cache.enabled is False
+        assert client.app.state.service.cache.enabled is False
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,7 @@ def test_api_keys(app_factory):
 
 def test_a_full_queue_answers_429_with_retry_after(app_factory, seeds):
     with TestClient(app_factory(ServiceSettings(queue_size=0))) as client:
-        admission = client.app.state.admission
+        admission = client.app.state.service.admission
         results = {}
         worker = threading.Thread(
             target=lambda: results.setdefault(
@@ -193,7 +193,7 @@ def test_past_the_deadline_504_and_the_slot_is_freed(app_factory, seeds):
     with TestClient(app_factory(ServiceSettings(deadline_s=0.3, queue_size=0))) as client:
         late = client.post("/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 5}})
         assert late.status_code == 504 and late.json()["error"]["code"] == "deadline"
-        wait_until(lambda: client.app.state.admission.inside == 0)
+        wait_until(lambda: client.app.state.service.admission.inside == 0)
 
 
 class FailingOnce:
@@ -251,9 +251,9 @@ def test_a_client_that_disconnects_frees_its_slot(served, seeds):
             b"POST /v1/briefs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
         )
-        wait_until(lambda: app.state.admission.inside == 1)
+        wait_until(lambda: app.state.service.admission.inside == 1)
     started = time.monotonic()
-    wait_until(lambda: app.state.admission.inside == 0)
+    wait_until(lambda: app.state.service.admission.inside == 0)
     # stopped at the next sentence boundary (a SmolLM2 sentence takes ~1 s), not after all five
     assert time.monotonic() - started < 10
     follow_up = httpx.post(
@@ -284,7 +284,7 @@ def test_stream_sends_each_sentence_before_the_brief_is_finished(served, seeds):
         assert response.headers["x-cache"] == "miss"
         for event in _events(response.iter_lines()):
             if not events:
-                running_at_first_sentence = app.state.admission.inside
+                running_at_first_sentence = app.state.service.admission.inside
             events.append(event)
     *sentences, final = events
     assert running_at_first_sentence == 1, "the first sentence must arrive while the brief is still being written"
@@ -309,7 +309,7 @@ def test_a_stream_closed_early_stops_the_brief(served, seeds):
         first = next(_events(response.iter_lines()))
         assert first["event"] == "sentence"
     started = time.monotonic()
-    wait_until(lambda: app.state.admission.inside == 0)
+    wait_until(lambda: app.state.service.admission.inside == 0)
     assert time.monotonic() - started < 10  # the next sentence boundary, not the whole brief
     again = httpx.post(f"{base}/v1/briefs", json=body, timeout=120)
     assert again.headers["x-cache"] == "miss", "a cancelled brief must not be cached"
@@ -324,7 +324,7 @@ def test_a_failure_mid_stream_is_an_error_event_and_bad_input_a_plain_4xx(app_fa
         assert events[0]["status"] == 503 and events[0]["error"]["code"] == "generation_failed"
         bad = client.post("/v1/briefs?stream=true", json={"articles": [{"text": ""}]})
         assert bad.status_code == 422 and bad.json()["error"]["field"] == "articles[0].text"
-        assert client.app.state.admission.inside == 0
+        assert client.app.state.service.admission.inside == 0
 
 
 def test_schemathesis_finds_no_server_error(served, tmp_path):
@@ -536,7 +536,7 @@ def test_checks_run_beside_a_brief_and_beside_each_other(app_factory, seeds):
     body = {"articles": seeds, "claims": [COPIED, CHANGED]}
     with TestClient(app_factory(ServiceSettings(queue_size=0))) as client:
         alone = client.post("/v1/check", json=body).json()
-        admission = client.app.state.admission
+        admission = client.app.state.service.admission
         brief: dict = {}
         worker = threading.Thread(
             target=lambda: brief.setdefault(

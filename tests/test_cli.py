@@ -138,12 +138,12 @@ def test_extract_prints_each_article_as_read_and_what_is_set_aside_without_a_mod
     import shutil
     from pathlib import Path
 
-    import summarizer.cli
+    import summarizer.service
 
     def no_model(*args, **kwargs):
         raise AssertionError("extract loaded a model")
 
-    monkeypatch.setattr(summarizer.cli, "_summarizer", no_model)
+    monkeypatch.setattr(summarizer.service, "load_summarizer", no_model)
     shutil.copy(Path(__file__).parent / "data" / "page_bridge.html", tmp_path / "bridge.html")
     (tmp_path / "note.txt").write_text("Council news\n\nThe council met on Monday. It approved the budget.\n")
     assert main(["extract", str(tmp_path), "--format", "json"]) == 0
