@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import queue as stdlib_queue
+import socket
 import sqlite3
 import threading
 import time
@@ -32,6 +34,7 @@ from summarizer import webhook
 log = logging.getLogger("summarizer.jobs")
 
 FINISHED = ("done", "failed", "cancelled")
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
 # seconds between a running story's looks at its job for a cancellation
 CANCEL_POLL_S = 0.5
 
@@ -56,6 +59,7 @@ class NewJob:
 class StoryState:
     status: str
     attempts: int
+    worker: str | None  # host:pid of the process that last started it
     planned: int | None
     sentences: tuple[dict[str, Any], ...]
     result: dict[str, Any] | None  # {"renderings": {...}} when done, {"error": {...}} when failed
@@ -93,8 +97,8 @@ class JobStore(Protocol):
     def create(self, job: NewJob) -> None: ...
     def get(self, job_id: str) -> JobState | None: ...
     def request(self, job_id: str, index: int) -> dict[str, Any] | None: ...
-    def start_story(self, job_id: str, index: int) -> int | None:
-        """Mark the story running and count the attempt; None when it must not run (finished,
+    def start_story(self, job_id: str, index: int, worker: str) -> int | None:
+        """Mark the story running (by ``worker``) and count the attempt; None when it must not run (finished,
         cancelled, expired)."""
         ...
 
@@ -152,7 +156,7 @@ def run_story(
     """Write one story of a job and store its result once. An exception ``explain`` maps to
     an error object ends the story as failed; any other is re-raised (the queue retries it)
     unless this was the last try, when it too fails the story with its reason."""
-    attempt = store.start_story(job_id, index)
+    attempt = store.start_story(job_id, index, WORKER)
     if attempt is None:
         return
     if attempt > tries:
@@ -247,7 +251,7 @@ def job_document(job: JobState, fmt: str) -> dict[str, Any]:
     request order (the brief in ``fmt``, or the story's error object), and webhook deliveries."""
     results = []
     for story in job.stories:
-        entry: dict[str, Any] = {"status": story.status}
+        entry: dict[str, Any] = {"status": story.status, "attempts": story.attempts, "worker": story.worker}
         if story.result and "renderings" in story.result:
             entry["brief"] = story.result["renderings"][fmt]
         if story.result and "error" in story.result:
@@ -290,7 +294,7 @@ class SqliteJobStore:
                 deliveries TEXT NOT NULL DEFAULT '[]', delivered INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS stories (
                 job_id TEXT NOT NULL, idx INTEGER NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0, planned INTEGER, sentences TEXT NOT NULL DEFAULT '[]',
+                attempts INTEGER NOT NULL DEFAULT 0, worker TEXT, planned INTEGER, sentences TEXT NOT NULL DEFAULT '[]',
                 result TEXT, PRIMARY KEY (job_id, idx));
             """
         )
@@ -343,7 +347,8 @@ class SqliteJobStore:
             if row is None:
                 return None
             stories = db.execute(
-                "SELECT status, attempts, planned, sentences, result FROM stories WHERE job_id = ? ORDER BY idx",
+                "SELECT status, attempts, worker, planned, sentences, result FROM stories "
+                "WHERE job_id = ? ORDER BY idx",
                 (job_id,),
             ).fetchall()
             return JobState(
@@ -355,7 +360,7 @@ class SqliteJobStore:
                 callback_url=row[5],
                 deliveries=tuple(json.loads(row[6])),
                 stories=tuple(
-                    StoryState(s[0], s[1], s[2], tuple(json.loads(s[3])), json.loads(s[4]) if s[4] else None)
+                    StoryState(s[0], s[1], s[2], s[3], tuple(json.loads(s[4])), json.loads(s[5]) if s[5] else None)
                     for s in stories
                 ),
             )
@@ -372,7 +377,7 @@ class SqliteJobStore:
         )
         return json.loads(row[0]) if row else None
 
-    def start_story(self, job_id: str, index: int) -> int | None:
+    def start_story(self, job_id: str, index: int, worker: str) -> int | None:
         def work(db: sqlite3.Connection) -> int | None:
             row = db.execute(
                 "SELECT status, attempts, cancelled FROM stories JOIN jobs ON jobs.id = stories.job_id "
@@ -385,9 +390,9 @@ class SqliteJobStore:
                 db.execute("UPDATE stories SET status = 'cancelled' WHERE job_id = ? AND idx = ?", (job_id, index))
                 return None
             db.execute(
-                "UPDATE stories SET status = 'running', attempts = attempts + 1, sentences = '[]', planned = NULL "
-                "WHERE job_id = ? AND idx = ?",
-                (job_id, index),
+                "UPDATE stories SET status = 'running', attempts = attempts + 1, worker = ?, sentences = '[]', "
+                "planned = NULL WHERE job_id = ? AND idx = ?",
+                (worker, job_id, index),
             )
             return row[1] + 1
 

@@ -35,10 +35,12 @@ QUEUE = "summarizer"
 # Content-addressed (the package version is in the key), so an entry never goes stale; a month
 # bounds how long Redis holds one.
 CACHE_TTL_S = 30 * 86_400
-# Share of the broker's Redis calls that also requeue dead workers' messages (out of 1,000,000).
-# Dramatiq's default (0.1 %) suits busy queues; an idle worker polls about twice in 5 s, so at 10 %
-# a lost story is back in the queue within about 30 s of its worker's heartbeat expiring.
-MAINTENANCE_CHANCE = 100_000
+# Share of the broker's Redis calls (out of 1,000,000) that also requeue dead workers' messages.
+# Dramatiq's default (0.1 %) suits queues with thousands of calls a second; ours sees a few (an
+# idle worker polls at most every 5 s), so every call does it: a lost story is back in the queue
+# within about 5 s of its worker's heartbeat expiring. Without a dead worker it costs two
+# ZRANGEBYSCOREs per call.
+MAINTENANCE_CHANCE = 1_000_000
 
 
 def client(url: str) -> redis.Redis:
@@ -76,7 +78,7 @@ if redis.call('hget', KEYS[1], 'cancelled') == '1' then
   redis.call('hset', story, 'status', 'cancelled')
   return -1
 end
-redis.call('hset', story, 'status', 'running')
+redis.call('hset', story, 'status', 'running', 'worker', ARGV[2])
 redis.call('hdel', story, 'planned')
 redis.call('del', story .. ':sentences')
 return redis.call('hincrby', story, 'attempts', 1)
@@ -181,6 +183,7 @@ class RedisJobStore:
                 StoryState(
                     status=story.get("status", "queued"),
                     attempts=int(story.get("attempts", 0)),
+                    worker=story.get("worker"),
                     planned=int(story["planned"]) if story.get("planned") else None,
                     sentences=tuple(json.loads(s) for s in sentences),
                     result=json.loads(story["result"]) if story.get("result") else None,
@@ -201,8 +204,8 @@ class RedisJobStore:
         value = self._redis.hget(f"{self._job(job_id)}:s:{index}", "request")
         return json.loads(value) if value else None  # type: ignore[arg-type]
 
-    def start_story(self, job_id: str, index: int) -> int | None:
-        attempt = int(self._start(keys=[self._job(job_id)], args=[index]))
+    def start_story(self, job_id: str, index: int, worker: str) -> int | None:
+        attempt = int(self._start(keys=[self._job(job_id)], args=[index, worker]))
         return None if attempt < 0 else attempt
 
     def plan(self, job_id: str, index: int, planned: int) -> None:
