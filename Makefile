@@ -51,7 +51,12 @@ run: models
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: setup-dev /usr/bin/chromium
+# Debian's redis-server for the Redis backend's tests (they start their own on a loopback port).
+/usr/bin/redis-server:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
+
+test: setup-dev /usr/bin/chromium /usr/bin/redis-server
 	$(BIN)/summarizer models pull smollm2-135m --quiet
 	$(BIN)/summarizer models pull qwen2.5-coder-1.5b --quiet
 	$(BIN)/python -m pytest
