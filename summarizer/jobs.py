@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from summarizer import webhook
+from summarizer.errors import BriefCancelled
 
 log = logging.getLogger("summarizer.jobs")
 
@@ -83,12 +84,13 @@ class JobState:
 
 def job_status(cancelled: bool, statuses: Sequence[str]) -> str:
     """``cancelled`` once cancelled; ``done`` when every story finished and one has a brief,
-    ``failed`` when every story failed; ``running`` once one started; else ``queued``."""
+    ``failed`` when every story failed; ``running`` once one is running or done; else ``queued``
+    (a story refused at admission is failed without having started)."""
     if cancelled:
         return "cancelled"
     if all(s in FINISHED for s in statuses):
         return "failed" if all(s == "failed" for s in statuses) else "done"
-    return "running" if any(s != "queued" for s in statuses) else "queued"
+    return "running" if any(s in ("running", "done") for s in statuses) else "queued"
 
 
 class JobStore(Protocol):
@@ -184,7 +186,7 @@ def run_story(
             lambda planned: store.plan(job_id, index, planned),
         )
     except BaseException as error:  # noqa: BLE001 - every outcome is stored or handed back to the queue
-        if cancel.is_set():
+        if isinstance(error, BriefCancelled) and store.is_cancelled(job_id):
             _finish(store, queue, job_id, index, "cancelled", {}, webhooks)
             return
         explained = explain(error)
