@@ -112,7 +112,7 @@ class JobStore(Protocol):
         ...
 
     def cancel(self, job_id: str) -> bool:
-        """Cancel the job and its unstarted stories; False when it had already finished."""
+        """Cancel the job and its unstarted stories; False when it had already finished or been cancelled."""
         ...
 
     def is_cancelled(self, job_id: str) -> bool: ...
@@ -434,6 +434,8 @@ class SqliteJobStore:
 
     def cancel(self, job_id: str) -> bool:
         def work(db: sqlite3.Connection) -> bool:
+            if self.is_cancelled_in(db, job_id):
+                return False
             left = db.execute(
                 "SELECT COUNT(*) FROM stories WHERE job_id = ? AND status NOT IN ('done', 'failed', 'cancelled')",
                 (job_id,),
@@ -447,7 +449,11 @@ class SqliteJobStore:
         return self._run(work)
 
     def is_cancelled(self, job_id: str) -> bool:
-        row = self._run(lambda db: db.execute("SELECT cancelled FROM jobs WHERE id = ?", (job_id,)).fetchone())
+        return self._run(lambda db: self.is_cancelled_in(db, job_id))
+
+    @staticmethod
+    def is_cancelled_in(db: sqlite3.Connection, job_id: str) -> bool:
+        row = db.execute("SELECT cancelled FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return bool(row and row[0])
 
     def unfinished(self) -> list[tuple[str, int]]:

@@ -98,6 +98,7 @@ return {1, 1}
 """
 
 _CANCEL = """
+if redis.call('hget', KEYS[1], 'cancelled') == '1' then return 0 end
 local n = tonumber(redis.call('hget', KEYS[1], 'stories') or '0')
 local open = 0
 for i = 0, n - 1 do

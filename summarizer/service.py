@@ -490,9 +490,9 @@ class BriefService:
         return job_document(self._owned(job_id, owner), fmt)
 
     def cancel_job(self, job_id: str, owner: str | None) -> dict[str, Any]:
-        self._owned(job_id, owner)
+        job = self._owned(job_id, owner)
         if not self.store.cancel(job_id):
-            raise Conflict(f"job {job_id} has already finished; there is nothing to cancel.")
+            raise Conflict(f"job {job_id} has already ended ({job.status}); there is nothing to cancel.")
         return self.job(job_id, owner)
 
     def _owned(self, job_id: str, owner: str | None) -> JobState:

@@ -90,6 +90,7 @@ def test_cancel_stops_unstarted_stories_and_a_finished_job_cannot_be_cancelled(s
     assert store.start_story(job.id, 1, "w1") is None
     state = store.get(job.id)
     assert state.status == "cancelled" and state.stories[1].status == "cancelled"
+    assert store.cancel(job.id) is False  # once is enough
     # the running story ends as cancelled (its worker saw the flag), and the job is over
     assert store.finish_story(job.id, 0, "cancelled", {}) == (True, True)
     assert store.cancel(job.id) is False
