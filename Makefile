@@ -67,6 +67,7 @@ test-fast: setup-dev
 lint: setup-dev
 	$(BIN)/ruff check summarizer tests bench
 	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml
 
 # The quality benchmark reads ../shared/eval in place (see bench/quality.py and docs/benchmarks.md).
 bench-smoke: models setup-dev $(VENV)/.installed-bench
