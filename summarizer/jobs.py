@@ -226,7 +226,8 @@ def _finish(
         log.info("story %s/%d was already finished; this result is not stored", job_id, index)
     if complete:
         job = store.get(job_id)
-        if job is not None and job.callback_url:
+        # a job its client cancelled is not posted: the client knows how it ended
+        if job is not None and job.callback_url and job.status != "cancelled":
             queue.enqueue_delivery(job_id, 1, 0.0)
 
 

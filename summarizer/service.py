@@ -188,14 +188,18 @@ class Conflict(Exception):
 
 @dataclass(frozen=True)
 class Story:
-    """A checked brief request: its articles as plain dicts, its options, its cache key."""
+    """A checked brief request: its articles as plain dicts, its options, the model it was
+    admitted for, its cache key."""
 
     articles: tuple[dict[str, Any], ...]
     options: BriefOptions
+    model: str
     key: str
 
     def request(self) -> dict[str, Any]:
-        return {"articles": list(self.articles), "options": asdict(self.options)}
+        """The request as a job stores it; the model is named, so a worker serving another
+        model fails the story (``model_not_served``) instead of writing it with the wrong one."""
+        return {"articles": list(self.articles), "options": {**asdict(self.options), "model": self.model}}
 
 
 class Cache(Protocol):
@@ -283,7 +287,7 @@ class BriefService:
         articles = tuple(article.model_dump(exclude_none=True) for article in request.articles)
         options = request.options.brief_options().validated()
         prepare(articles, self.summarizer.limits if self.summarizer else _default_limits())
-        return Story(articles, options, cache_key(articles, asdict(options), self.model_name))
+        return Story(articles, options, self.model_name, cache_key(articles, asdict(options), self.model_name))
 
     # -- run --------------------------------------------------------------------------------------
 

@@ -218,7 +218,8 @@ def test_a_story_whose_worker_was_lost_every_time_is_failed_not_run_again(store)
 
 
 def test_a_cancelled_job_stops_the_story_being_written(store):
-    job = new_job(1)
+    job = new_job(1, callback_url="https://example.org/hook")
+    queue = RecordingQueue()
     store.create(job)
     started = threading.Event()
 
@@ -231,7 +232,7 @@ def test_a_cancelled_job_stops_the_story_being_written(store):
 
     runner = threading.Thread(
         target=run_story,
-        args=(store, RecordingQueue(), slow_write, _explain, job.id, 0),
+        args=(store, queue, slow_write, _explain, job.id, 0),
         kwargs={"tries": 1, "webhooks": NO_WEBHOOKS},
     )
     runner.start()
@@ -240,3 +241,4 @@ def test_a_cancelled_job_stops_the_story_being_written(store):
     runner.join(10)
     state = store.get(job.id)
     assert state.status == "cancelled" and state.stories[0].status == "cancelled"
+    assert queue.deliveries == []  # a cancelled job is not posted
