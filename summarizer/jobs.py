@@ -133,8 +133,9 @@ class JobQueue(Protocol):
 Writer = Callable[
     [Mapping[str, Any], threading.Event, Callable[[dict[str, Any]], None], Callable[[int], None]], dict[str, Any]
 ]
-# An exception raised while writing → (is_final, error object); not final means "let the queue retry".
-Failure = Callable[[BaseException], dict[str, Any] | None]
+# An exception raised while writing → the story's error object, or None for an unexpected one
+# (which the queue retries).
+Explain = Callable[[BaseException], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def run_story(
     store: JobStore,
     queue: JobQueue,
     write: Writer,
-    explain: Failure,
+    explain: Explain,
     job_id: str,
     index: int,
     *,

@@ -31,6 +31,7 @@ from summarizer.cache import BriefCache, cache_key
 from summarizer.check import MAX_CLAIM_CHARS, MAX_CLAIMS, ClaimCheck, validate_claims
 from summarizer.config import ServiceSettings, home
 from summarizer.errors import BriefCancelled, GenerationError, InputError, InputTooLargeError, ModelError
+from summarizer.ingest import Limits
 from summarizer.jobs import (
     FINISHED,
     JobQueue,
@@ -256,12 +257,13 @@ class BriefService:
     def embedded(cls, settings: ServiceSettings, summarizer: Summarizer) -> BriefService:
         """The single-box backend: SQLite cache and job store, jobs on a thread of this process.
         Stories a stopped process left unfinished are queued again."""
-        store = SqliteJobStore(home() / "jobs.sqlite" if settings.cache_path is None else _beside(settings))
+        cache_path = settings.cache_path or home() / "cache.sqlite"
+        store = SqliteJobStore(cache_path.with_name("jobs.sqlite"))
         service = cls(
             settings,
             summarizer,
             model_name=summarizer.generator.name,
-            cache=BriefCache(settings.cache_path or home() / "cache.sqlite"),
+            cache=BriefCache(cache_path),
             store=store,
         )
         local = LocalQueue(service.run_story, service.deliver)
@@ -286,23 +288,22 @@ class BriefService:
             )
         articles = tuple(article.model_dump(exclude_none=True) for article in request.articles)
         options = request.options.brief_options().validated()
-        prepare(articles, self.summarizer.limits if self.summarizer else _default_limits())
+        prepare(articles, self.summarizer.limits if self.summarizer else Limits())
         return Story(articles, options, self.model_name, cache_key(articles, asdict(options), self.model_name))
 
     # -- run --------------------------------------------------------------------------------------
 
     def write(
         self,
-        request: Mapping[str, Any],
+        story: Story,
         cancel: threading.Event,
         on_sentence: Callable[[dict[str, Any]], None] = lambda _: None,
         on_plan: Callable[[int], None] = lambda _: None,
         *,
         deadline_s: float | None = None,
     ) -> dict[str, Any]:
-        """The renderings of one brief request, from the cache or written now on this process's
+        """The renderings of a checked story, from the cache or written now on this process's
         model (one at a time). Past ``deadline_s`` the brief stops with ``TimeoutError``."""
-        story = self.story(request)
         cached = self.cache.get(story.key)
         if cached is not None:
             for sentence in cached["json"]["sentences"]:
@@ -342,7 +343,7 @@ class BriefService:
             return cached, "hit"
         if self.summarizer is None:
             return await self._brief_by_worker(story, gone), "miss"
-        task, cancel = self.admission.submit(lambda cancel: self.write(story.request(), cancel))
+        task, cancel = self.admission.submit(lambda cancel: self.write(story, cancel))
         deadline = time.monotonic() + self.settings.deadline_s
         while True:
             done, _ = await asyncio.wait({task}, timeout=0.25)
@@ -376,7 +377,7 @@ class BriefService:
             written += 1
             loop.call_soon_threadsafe(ready.put_nowait, sentence_event(written, sentence))
 
-        task, cancel = self.admission.submit(lambda cancel: self.write(story.request(), cancel, on_sentence))
+        task, cancel = self.admission.submit(lambda cancel: self.write(story, cancel, on_sentence))
 
         async def events() -> AsyncIterator[dict[str, Any]]:
             deadline = time.monotonic() + self.settings.deadline_s
@@ -426,7 +427,7 @@ class BriefService:
         from summarizer.check import check_claims
 
         claims = validate_claims(claims)
-        limits = self.summarizer.limits if self.summarizer else _default_limits()
+        limits = self.summarizer.limits if self.summarizer else Limits()
         prepare(articles, limits)  # bad articles are refused before waiting for the lock
         async with self._check_lock:
             embedder = self.summarizer.embedder if self.summarizer else await asyncio.to_thread(self._embedder)
@@ -515,7 +516,7 @@ class BriefService:
             self.store,
             self.queue,
             lambda request, cancel, on_sentence, on_plan: self.write(
-                request, cancel, on_sentence, on_plan, deadline_s=self.settings.deadline_s
+                self.story(request), cancel, on_sentence, on_plan, deadline_s=self.settings.deadline_s
             ),
             lambda error: (f := failure(error, self.settings)) and f.error_object(),
             job_id,
@@ -612,14 +613,3 @@ def _replayed(result: dict[str, Any], fmt: Format) -> AsyncIterator[dict[str, An
         yield brief_event(result, fmt)
 
     return events()
-
-
-def _default_limits() -> Any:
-    from summarizer.ingest import Limits
-
-    return Limits()
-
-
-def _beside(settings: ServiceSettings) -> Any:
-    assert settings.cache_path is not None
-    return settings.cache_path.with_name("jobs.sqlite")

@@ -588,3 +588,21 @@ $("#brief-form").addEventListener("submit", async (event) => {
 $("#copy-markdown").addEventListener("click", () => copy("markdown"));
 $("#copy-html").addEventListener("click", () => copy("html"));
 addArticle();
+
+// The options' ranges come from the service's schema (one definition, BriefOptions in pipeline.py),
+// so the page never offers what the API would refuse; the HTML's are a fallback. Values are left
+// alone: an editor may already have typed one.
+async function applyOptionLimits() {
+  try {
+    const response = await fetch("/openapi.json");
+    const options = (await response.json()).components.schemas.OptionsIn.properties;
+    for (const [name, id] of [["max_sentences", "#max-sentences"], ["max_words", "#max-words"]]) {
+      const input = $(id);
+      input.min = options[name].minimum;
+      input.max = options[name].maximum;
+    }
+  } catch (error) {
+    console.warn("option limits not loaded; using the page's", error);
+  }
+}
+applyOptionLimits();
