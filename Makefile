@@ -6,7 +6,7 @@ MODEL ?= qwen2.5-coder-1.5b
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-fast lint serve setup setup-dev models bench-smoke bench-quality bench-faithfulness bench-latency bench-load fuzz clean
+.PHONY: run test test-fast lint serve setup setup-dev models bench-smoke bench-quality bench-faithfulness bench-latency bench-load bench-jobs fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,10 @@ bench-latency: models $(VENV)/.installed-bench
 # Reliability (docs/reliability.md): 20 clients for 3 minutes, and schemathesis on a real server.
 bench-load: models setup-dev
 	$(BIN)/python bench/load.py --clients 20 --duration 180 --out bench/results/load
+
+# Jobs on the Redis backend (docs/benchmarks.md#jobs-on-redis): 20 clients, 1 then 2 workers.
+bench-jobs: models setup-dev /usr/bin/redis-server
+	$(BIN)/python bench/load.py --jobs --clients 20 --workers 1 2 --out bench/results/load-jobs
 
 fuzz: setup-dev
 	$(BIN)/summarizer models pull smollm2-135m --quiet

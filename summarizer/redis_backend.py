@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import signal
 import threading
 import time
@@ -140,7 +141,7 @@ class RedisJobStore:
 
     def create(self, job: NewJob) -> None:
         now = time.time()
-        expires = int(now + job.ttl_s)
+        expires = math.ceil(now + job.ttl_s)  # EXPIREAT takes whole seconds: never before the TTL
         key = self._job(job.id)
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(

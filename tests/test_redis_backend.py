@@ -137,6 +137,24 @@ def test_a_worker_killed_mid_brief_loses_nothing(api, workers, seeds):
     assert len(result["brief"]["sentences"]) >= 1
 
 
+def test_a_worker_stopped_with_sigterm_finishes_the_story_in_hand(api, workers, seeds):
+    story = {"articles": seeds, "options": {"max_sentences": 8, "max_words": 300, "headline": False}}
+    location = api.post("/v1/jobs", json=story, headers=A).headers["location"]
+    running: dict = {}
+
+    def writing() -> bool:
+        nonlocal running
+        running = api.get(location, headers=A).json()["results"][0]
+        return running["status"] == "running" and running["worker"] is not None
+
+    wait_until(writing, 60)
+    stopping = workers.processes[_pid(running["worker"])]
+    stopping.send_signal(signal.SIGTERM)
+    assert stopping.wait(timeout=120) == 0
+    result = api.get(location, headers=A).json()["results"][0]
+    assert result["status"] == "done" and result["attempts"] == 1  # finished by the worker told to stop
+
+
 def test_the_webhook_from_a_worker_is_signed_retried_and_delivered_once(api, seeds, hook):  # noqa: F811
     url, received = hook
     body = {"articles": seeds, "options": {"max_sentences": 2}, "callback_url": url}
