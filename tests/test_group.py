@@ -1,0 +1,51 @@
+"""Grouping articles into stories: real MiniLM vectors, real clustering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from summarizer.group import cluster, group_stories
+from summarizer.pipeline import prepare
+
+COUNCIL = {
+    "id": "council",
+    "title": "Council approves budget",
+    "text": "The city council approved next year's budget on Monday by seven votes to two. The budget raises "
+    "spending on road repairs and libraries. Two councillors said property taxes would rise too fast.",
+}
+COUNCIL_AGAIN = {
+    "id": "council-2",
+    "title": "City budget passes after long debate",
+    "text": "After a four-hour debate, the city council passed the budget for next year on Monday. Road "
+    "repairs and the libraries get more money; two members voted against, citing higher property taxes.",
+}
+
+
+def _grouped(raw, embedder, **options):
+    prepared = prepare(raw)
+    return group_stories(prepared.articles, prepared.cleaned.kept, embedder, **options)
+
+
+def test_articles_of_two_stories_are_grouped_apart_and_a_lone_article_left_unassigned(seeds, embedder):
+    page = {"id": "bridge", "html": (Path(__file__).parent / "data" / "page_bridge.html").read_text()}
+    grouping = _grouped([COUNCIL, *seeds, page, COUNCIL_AGAIN], embedder)
+    assert set(map(frozenset, grouping.stories)) == {
+        frozenset(a["id"] for a in seeds),
+        frozenset({"council", "council-2"}),
+    }
+    assert grouping.unassigned == ("bridge",)
+    # the same articles, the same grouping
+    assert _grouped([COUNCIL, *seeds, page, COUNCIL_AGAIN], embedder) == grouping
+
+
+def test_min_size_one_makes_every_article_a_story(seeds, embedder):
+    grouping = _grouped([COUNCIL, *seeds], embedder, min_size=1)
+    assert grouping.unassigned == ()
+    assert grouping.stories[0] == tuple(a["id"] for a in seeds)  # the largest story first
+    assert grouping.stories[1] == ("council",)
+
+
+def test_one_article_is_one_story():
+    import numpy as np
+
+    assert cluster(np.ones((1, 4))) == [0]
