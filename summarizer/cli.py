@@ -1,5 +1,6 @@
 """Command line: ``summarizer brief PATH...``, ``summarizer check PATH... --claims FILE``,
 ``summarizer extract PATH...`` (the articles as the pipeline reads them; no model),
+``summarizer stories PATH...`` (a morning's articles grouped into stories, a brief each),
 ``summarizer serve`` (the HTTP service), ``summarizer worker`` (the Redis backend's brief writer) and
 ``summarizer models list|pull|verify``.
 
@@ -78,6 +79,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
+    stories = commands.add_parser(
+        "stories",
+        help="group a morning's articles into stories and brief each one",
+        description="Group the articles (files or directories; up to 500) into stories by what they "
+        "report, then print a brief of each story with at least --min-size articles, largest first, and "
+        "the articles left on their own. JSON: {stories: [{label, article_ids, brief}], unassigned}.",
+    )
+    _add_paths(stories)
+    stories.add_argument("--format", choices=FORMATS, default="markdown")
+    stories.add_argument("--group-only", action="store_true", help="only group: no model loaded, no briefs")
+    stories.add_argument(
+        "--min-size", type=int, default=2, metavar="N", help="articles a story needs for a brief (default 2)"
+    )
+    stories.add_argument("--model", default=None, metavar="NAME_OR_PATH", help="as for brief")
+    stories.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
     extract = commands.add_parser(
         "extract",
         help="print each article as the pipeline reads it, and what it sets aside (no model)",
@@ -134,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _brief(args, progress)
         if args.command == "check":
             return _check(args, progress)
+        if args.command == "stories":
+            return _stories(args, progress)
         if args.command == "extract":
             return _extract(args)
         if args.command == "serve":
@@ -235,6 +254,43 @@ def _serve(args: argparse.Namespace) -> int:
 
     ServiceSettings.from_env()  # ConfigError (exit 3) naming the variable, before any model loads
     uvicorn.run("summarizer.api:create_app", factory=True, host=args.host, port=args.port)
+    return 0
+
+
+def _stories(args: argparse.Namespace, progress) -> int:
+    """``summarizer stories``: group_stories over all the articles, then a brief per story."""
+    from summarizer.embed import MiniLMEmbedder
+    from summarizer.files import read_articles
+    from summarizer.group import group_stories
+    from summarizer.ingest import Limits
+    from summarizer.pipeline import BriefOptions, prepare
+    from summarizer.render import stories_dict, stories_text, story_label
+    from summarizer.service import load_summarizer
+
+    if args.min_size < 1:
+        raise InputError(f"--min-size must be at least 1, got {args.min_size}.", field="--min-size")
+    raw = read_articles(args.paths)
+    limits = Limits(max_articles=500, max_total_chars=500 * Limits.max_chars_per_article)
+    prepared = prepare(raw, limits, require_usable=False)
+    summarizer = None if args.group_only else load_summarizer(args.model)
+    embedder = summarizer.embedder if summarizer else MiniLMEmbedder()
+    progress(f"grouping {len(prepared.articles)} articles")
+    grouping = group_stories(prepared.articles, prepared.cleaned.kept, embedder, min_size=args.min_size)
+    progress(f"{len(grouping.stories)} stories, {len(grouping.unassigned)} article(s) on their own")
+    by_id = {a.id: a for a in prepared.articles}
+    raw_by_id = {a.id: r for a, r in zip(prepared.articles, raw, strict=True)}
+    out = []
+    for number, ids in enumerate(grouping.stories, 1):
+        brief = None
+        if summarizer is not None:
+            progress(f"story {number}/{len(grouping.stories)}: {len(ids)} articles")
+            # a story's brief reads at most 20 articles (the brief's own limit), the first ones given
+            brief = summarizer.brief([{**raw_by_id[i], "id": i} for i in ids[: Limits.max_articles]], BriefOptions())
+        out.append((story_label(brief, [by_id[i] for i in ids]), ids, brief))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(stories_dict(out, grouping.unassigned), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(stories_text(out, grouping.unassigned, args.format))
     return 0
 
 

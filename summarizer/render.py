@@ -302,3 +302,44 @@ def render(brief: Brief, fmt: Format) -> str:
     if fmt == "html":
         return to_html(brief)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def story_label(brief: Brief | None, articles: Sequence[Article]) -> str:
+    """A story's label: its brief's headline, else its first sentence; without a brief, the
+    first article's title, else its first line."""
+    if brief is not None and (brief.headline or brief.sentences):
+        return (brief.headline or brief.sentences[0]).text
+    first = articles[0]
+    line = first.text.strip().split("\n", 1)[0]
+    return first.title or (line if len(line) <= 120 else line[:120].rsplit(" ", 1)[0] + "…")
+
+
+def stories_dict(stories: Sequence[tuple[str, Sequence[str], Brief | None]], unassigned: Sequence[str]) -> dict:
+    """``summarizer stories --format json``: each story's label, article ids and brief (or null)."""
+    return {
+        "stories": [
+            {"label": label, "article_ids": list(ids), "brief": to_dict(brief) if brief else None}
+            for label, ids, brief in stories
+        ],
+        "unassigned": list(unassigned),
+    }
+
+
+def stories_text(
+    stories: Sequence[tuple[str, Sequence[str], Brief | None]], unassigned: Sequence[str], fmt: Format
+) -> str:
+    """The stories one after another in Markdown or HTML, each under its label and article ids."""
+    parts = []
+    for number, (label, ids, brief) in enumerate(stories, 1):
+        if fmt == "markdown":
+            heading = f"# Story {number}: {_md_escape(label)}\n\nArticles: {', '.join(ids)}\n\n"
+            parts.append(heading + (to_markdown(brief) if brief else ""))
+        else:
+            heading = f"<h1>Story {number}: {html.escape(label)}</h1>\n<p>Articles: {html.escape(', '.join(ids))}</p>\n"
+            parts.append(heading + (to_html(brief) if brief else ""))
+    if unassigned:
+        left = ", ".join(unassigned)
+        parts.append(
+            f"Left on their own: {left}\n" if fmt == "markdown" else f"<p>Left on their own: {html.escape(left)}</p>\n"
+        )
+    return "\n".join(parts)

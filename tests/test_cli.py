@@ -196,3 +196,50 @@ def test_extract_shows_why_when_no_article_is_usable(tmp_path, capsys):
     (article,) = json.loads(out)["articles"]
     assert [d["reason"] for d in article["set_aside"]] == ["not English (de)"]
     assert "not English (de)" in article["warnings"][0] and "no article holds a usable sentence" in err
+
+
+def _morning(tmp_path):
+    """The seeds (one story), two reports of a council vote (another) and a page about a bridge."""
+    import shutil
+    from pathlib import Path
+
+    from test_group import COUNCIL, COUNCIL_AGAIN
+
+    for path in Path("seeds").glob("*.txt"):
+        shutil.copy(path, tmp_path / path.name)
+    for article in (COUNCIL, COUNCIL_AGAIN):
+        (tmp_path / f"{article['id']}.txt").write_text(f"{article['title']}\n\n{article['text']}\n")
+    shutil.copy(Path(__file__).parent / "data" / "page_bridge.html", tmp_path / "bridge.html")
+    return tmp_path
+
+
+def test_stories_group_only_loads_no_llm(tmp_path, capsys, monkeypatch, seeds):
+    from test_group import COUNCIL, COUNCIL_AGAIN
+
+    import summarizer.service
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("--group-only loaded the LLM")
+
+    monkeypatch.setattr(summarizer.service, "load_summarizer", no_model)
+    assert main(["stories", str(_morning(tmp_path)), "--group-only", "--format", "json", "--quiet"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [set(s["article_ids"]) for s in data["stories"]] == [{a["id"] for a in seeds}, {"council", "council-2"}]
+    assert data["unassigned"] == ["bridge"]
+    assert data["stories"][1]["label"] in (COUNCIL["title"], COUNCIL_AGAIN["title"])  # a title, without a brief
+    assert data["stories"][1]["brief"] is None
+
+
+def test_each_story_brief_cites_only_its_own_articles(tmp_path, capsys, smollm):
+    code = main(["stories", str(_morning(tmp_path)), "--model", "smollm2-135m", "--format", "json", "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["stories"]) == 2
+    for story in data["stories"]:
+        cited = {c["article_id"] for s in story["brief"]["sentences"] for c in s["citations"]}
+        assert cited and cited <= set(story["article_ids"])  # never another story's article
+        assert story["label"] in [story["brief"]["headline"]["text"] if story["brief"]["headline"] else None] + [
+            s["text"] for s in story["brief"]["sentences"][:1]
+        ]
+    assert main(["stories", str(tmp_path), "--group-only", "--min-size", "0"]) == 2
