@@ -24,12 +24,23 @@ from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, InputError
 from summarizer.fuse import compress, fuse, is_deletion, keeps_attribution, keeps_main_clause
 from summarizer.generate import Generator
+from summarizer.group import MIXED_THRESHOLD, group_stories
 from summarizer.headline import cut_headline
 from summarizer.ingest import Limits, ingest
 from summarizer.plan import plan
 from summarizer.segment import segment
 from summarizer.standalone import editorial_problems
-from summarizer.types import Article, Brief, BriefSentence, Cleaned, Generation, PlannedGroup, Progress, Sentence
+from summarizer.types import (
+    Article,
+    Brief,
+    BriefSentence,
+    BriefWarning,
+    Cleaned,
+    Generation,
+    PlannedGroup,
+    Progress,
+    Sentence,
+)
 from summarizer.verify import warm_up as warm_up_checks
 
 
@@ -169,6 +180,10 @@ class Summarizer:
         check_cancelled()
         with stage("embed"):
             vectors = self.embedder.embed([s.text for s in kept])
+        with stage("group"):
+            warnings = cleaned.warnings + _mixed_stories(articles, kept, self.embedder)
+        for warning in warnings[len(cleaned.warnings) :]:
+            progress(f"warning: {warning.message}")
         with stage("dedup"):
             groups = dedup(kept, vectors)
         with stage("plan"):
@@ -214,7 +229,7 @@ class Summarizer:
             articles=articles,
             groups=groups,
             dropped=cleaned.dropped,
-            warnings=cleaned.warnings,
+            warnings=warnings,
             model=self.generator.name,
             embedder=self.embedder.name,
             timings_ms=timings,
@@ -290,6 +305,26 @@ class Summarizer:
                 return BriefSentence(text, checked.citations, "compressed", len(rejected) + 1, tuple(rejected))
             rejected.append(text)
         return None
+
+
+def _mixed_stories(
+    articles: Sequence[Article], kept: Sequence[Sentence], embedder: Embedder
+) -> tuple[BriefWarning, ...]:
+    """A ``mixed_stories`` warning naming the groups when the articles clearly tell different
+    stories (``group.MIXED_THRESHOLD``): the brief is still written, but the caller should group
+    first (``summarizer stories``)."""
+    used = [a for a in articles if any(s.article_id == a.id for s in kept)]
+    if len(used) < 2:
+        return ()
+    grouping = group_stories(used, kept, embedder, min_size=1, threshold=MIXED_THRESHOLD)
+    if len(grouping.stories) < 2:
+        return ()
+    named = "; ".join("[" + ", ".join(ids) + "]" for ids in grouping.stories)
+    message = (
+        f"these articles seem to tell {len(grouping.stories)} different stories ({named}); one brief of them "
+        "stitches unrelated events together: group them first (summarizer stories, or one request per story)."
+    )
+    return (BriefWarning("mixed_stories", message),)
 
 
 def _count(generation: Generation, usage: dict[str, float]) -> None:

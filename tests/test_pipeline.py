@@ -227,3 +227,16 @@ def test_check_refuses_bad_input_without_running_the_models(embedder, smollm):
     with pytest.raises(InputError) as caught:
         summarizer.check([{"text": "A fine article."}], BriefOptions(max_words=1))
     assert caught.value.field == "options.max_words"
+
+
+def test_articles_of_different_stories_are_briefed_with_a_warning_naming_the_groups(small_summarizer, seeds):
+    from test_group import COUNCIL, COUNCIL_AGAIN
+
+    brief = small_summarizer.brief([*seeds, COUNCIL, COUNCIL_AGAIN], BriefOptions(max_sentences=2))
+    assert brief.sentences  # still answered
+    mixed = [w for w in brief.warnings if w.code == "mixed_stories"]
+    assert len(mixed) == 1 and mixed[0].article_id is None
+    assert "2 different stories" in mixed[0].message
+    assert f"[{seeds[0]['id']}, {seeds[1]['id']}]" in mixed[0].message and "[council, council-2]" in mixed[0].message
+    one_story = small_summarizer.brief(seeds, BriefOptions(max_sentences=2))
+    assert not any(w.code == "mixed_stories" for w in one_story.warnings)

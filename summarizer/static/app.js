@@ -291,7 +291,7 @@ function renderHeadline(headline) {
   element.hidden = !headline;
 }
 
-// Articles the service left out of the brief (one with nothing usable), each message as text.
+// Notices about the brief (an article left out, articles that tell different stories), as text.
 function renderWarnings(warnings) {
   const list = $("#warning-list");
   list.replaceChildren();
@@ -576,7 +576,10 @@ $("#brief-form").addEventListener("submit", async (event) => {
     const data = await postBrief(body, "json");
     renderBrief(data, body);
     const headline = data.headline ? " and a headline" : "";
-    const left = data.warnings && data.warnings.length ? ` ${data.warnings.length} article(s) left out: see the notice.` : "";
+    const warnings = data.warnings || [];
+    const setAside = warnings.filter((w) => w.code === "article_set_aside").length;
+    const mixed = warnings.some((w) => w.code === "mixed_stories") ? " These articles seem to tell different stories: see the notice." : "";
+    const left = (setAside ? ` ${setAside} article(s) left out: see the notice.` : "") + mixed;
     $("#status").textContent = `Done: ${data.sentences.length} sentences${headline}.${left}`;
   } catch (error) {
     showError(error.message);
