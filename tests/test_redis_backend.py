@@ -93,6 +93,19 @@ def _pid(worker: str) -> int:
     return int(worker.rsplit(":", 1)[1])
 
 
+def _being_written(api, location: str) -> dict:
+    """Wait until the job's one story is being written by a worker; its result entry."""
+    running: dict = {}
+
+    def writing() -> bool:
+        nonlocal running
+        running = api.get(location, headers=A).json()["results"][0]
+        return running["status"] == "running" and running["worker"] is not None
+
+    wait_until(writing, 60)
+    return running
+
+
 def test_a_batch_is_spread_over_both_workers_and_each_result_stored_once(api, workers, seeds, redis_url):
     stories = [{"articles": seeds, "options": {"max_sentences": n}} for n in (1, 2, 3, 4)]
     response = api.post("/v1/jobs", json={"stories": stories}, headers=A)
@@ -116,14 +129,7 @@ def test_a_worker_killed_mid_brief_loses_nothing(api, workers, seeds):
     # long enough (many sentences) that the kill lands mid-brief
     story = {"articles": seeds, "options": {"max_sentences": 12, "max_words": 400, "headline": False}}
     location = api.post("/v1/jobs", json=story, headers=A).headers["location"]
-    running: dict = {}
-
-    def writing() -> bool:
-        nonlocal running
-        running = api.get(location, headers=A).json()["results"][0]
-        return running["status"] == "running" and running["worker"] is not None
-
-    wait_until(writing, 60)
+    running = _being_written(api, location)
     victim = _pid(running["worker"])
     os.kill(victim, signal.SIGKILL)
     workers.processes[victim].wait(timeout=10)
@@ -140,14 +146,7 @@ def test_a_worker_killed_mid_brief_loses_nothing(api, workers, seeds):
 def test_a_worker_stopped_with_sigterm_finishes_the_story_in_hand(api, workers, seeds):
     story = {"articles": seeds, "options": {"max_sentences": 8, "max_words": 300, "headline": False}}
     location = api.post("/v1/jobs", json=story, headers=A).headers["location"]
-    running: dict = {}
-
-    def writing() -> bool:
-        nonlocal running
-        running = api.get(location, headers=A).json()["results"][0]
-        return running["status"] == "running" and running["worker"] is not None
-
-    wait_until(writing, 60)
+    running = _being_written(api, location)
     stopping = workers.processes[_pid(running["worker"])]
     stopping.send_signal(signal.SIGTERM)
     assert stopping.wait(timeout=120) == 0
