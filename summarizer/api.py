@@ -299,12 +299,13 @@ def create_app(
     @app.get("/v1/models", summary="the served model and the known ones", responses=documented(401))
     async def list_models(request: Request) -> dict[str, Any]:
         from summarizer import models
+        from summarizer.embed import MiniLMEmbedder
 
         owner(request)
         service: BriefService = app.state.service
         return {
             "served": service.model_name,
-            "embedder": service.summarizer.embedder.name if service.summarizer else "all-MiniLM-L6-v2",
+            "embedder": service.summarizer.embedder.name if service.summarizer else MiniLMEmbedder.name,
             "models": [
                 {"name": name, "status": models.status(name), "description": spec.description}
                 for name, spec in models.MODELS.items()

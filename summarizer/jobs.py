@@ -318,8 +318,7 @@ class SqliteJobStore:
         now = time.time()
 
         def work(db: sqlite3.Connection) -> None:
-            expired = [row[0] for row in db.execute("SELECT id FROM jobs WHERE expires <= ?", (now,))]
-            db.executemany("DELETE FROM stories WHERE job_id = ?", [(i,) for i in expired])
+            db.execute("DELETE FROM stories WHERE job_id IN (SELECT id FROM jobs WHERE expires <= ?)", (now,))
             db.execute("DELETE FROM jobs WHERE expires <= ?", (now,))
             db.execute(
                 "INSERT INTO jobs (id, owner, created, expires, callback_url) VALUES (?, ?, ?, ?, ?)",
