@@ -38,8 +38,22 @@ from summarizer.pipeline import BriefOptions, Summarizer  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def stories(data: Path, limit: int | None) -> list[tuple[str, str, list[dict]]]:
-    """(brief id, set, raw articles) for seeds, dev28 and MultiLing."""
+def stories(data: Path, limit: int | None, clusters: Path | None = None) -> list[tuple[str, str, list[dict]]]:
+    """(brief id, set, raw articles) for seeds, dev28 and MultiLing; or, with ``clusters``, for the
+    clusters of that JSONL file (``{"id", "documents": [{"title", "text"}]}``: unseen stories, set "unseen")."""
+    if clusters is not None:
+        rows = [json.loads(line) for line in clusters.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [
+            (
+                row["id"],
+                "unseen",
+                [
+                    {"id": f"d{i}", "text": d["text"], **({"title": d["title"]} if d.get("title") else {})}
+                    for i, d in enumerate(row["documents"])
+                ],
+            )
+            for row in rows[:limit]
+        ]
     out = [("seeds", "seeds", read_articles([str(ROOT / "seeds")]))]
     for cluster in load_clusters(data, limit):
         out.append((cluster["id"], cluster["set"], articles_of(cluster)))
@@ -115,7 +129,7 @@ def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
     rows = []
     for key, (record, sentence) in records.items():
         _, _, label, ready, note = labels[key]
-        open_licence = record["set"] != "multinews_dev28"
+        open_licence = record["set"] not in ("multinews_dev28", "unseen")
         rows.append(
             {
                 "brief_id": key[0],
@@ -167,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--fuse", action="store_true", help="let the model fuse a group when compression fails")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--clusters", type=Path, help="brief the clusters of this JSONL file instead (stories never tuned on)"
+    )
     parser.add_argument("--score", type=Path, nargs="+", metavar="LABELS", help="label files to score instead")
     parser.add_argument("--briefs", type=Path, help="with --score: the briefs.json the labels are of")
     parser.add_argument("--save", type=Path, help="with --score: write the labels to keep (see above)")
@@ -180,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model), fuse_groups=args.fuse)
     summarizer.warm_up()
     records = []
-    for brief_id, set_name, raw in stories(args.data, args.limit):
+    for brief_id, set_name, raw in stories(args.data, args.limit, args.clusters):
         started = time.perf_counter()
         brief = summarizer.brief(raw, BriefOptions())
         records.append(brief_record(brief_id, set_name, brief))

@@ -59,8 +59,11 @@ def cut_headline(sentence: str) -> str | None:
     if subject is None or subject.pos_ == "PRON" or (subject.i > root.i and root.lemma_ not in _REPORTING):
         return None  # "Are a few dozen words ...", "There is ...", "It is ..." are no headlines
     kept = _clause(root, subject)
+    subjects = [t.i for t in doc if t.i in kept and t.dep_ in ("nsubj", "nsubjpass", "expl")]
+    if not subjects:
+        return None  # the whole clause is a parenthesis: "(Tests remain pending, the sheriff said.)"
     # phrases before the first subject are not trimmed (there are none left but the subject's own)
-    first_subject = min(t.i for t in doc if t.i in kept and t.dep_ in ("nsubj", "nsubjpass", "expl"))
+    first_subject = min(subjects)
     # "..., police said": the comma before a reporting clause that follows its report stays
     report_start = min(t.i for t in subject.subtree)
     pinned = frozenset({report_start - 1}) if report_start and doc[report_start - 1].text == "," else frozenset()

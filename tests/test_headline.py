@@ -37,6 +37,10 @@ def test_the_main_clause_is_kept_and_its_asides_cut(sentence, headline):
         "52 people killed, hundreds injured.",
         # nothing named, nothing counted: no headline (a labelled dev headline an editor refused)
         "The intelligence summary emerged from a daylong email debate.",
+        # a sentence that is all parenthesis has no clause left to cut (it crashed the brief of an
+        # unseen Multi-News story; these are the same shape, not its words)
+        "(Toxicology tests remain pending in the death, the sheriff said, adding the results could take weeks.)",
+        "(Roberts, who won an award in 2000, is up for Best Supporting Actress for her role in the film.)",
     ],
 )
 def test_no_headline_when_no_clean_cut_exists(sentence):
