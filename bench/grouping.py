@@ -2,14 +2,17 @@
 
 Mixtures: all 28 Multi-News dev clusters' articles together (63 articles); the 3 MultiLing
 clusters (30); both (93); and 28 hard mixtures of same-topic stories, each dev cluster with the
-3 clusters whose articles are most similar to it (by centroid cosine). Per method and threshold:
-adjusted Rand index and V-measure against the true clusters, the share of articles put in a
-story whose majority is another true cluster, stories drawn from two or more true clusters
+3 clusters whose articles are most similar to it (by centroid cosine). With ``--clusters FILE``
+(JSONL ``{"id", "documents": [{"title", "text"}]}``: stories never tuned on), the same for them:
+those stories alone, everything together, and a hard mixture for each of them. Per method and
+threshold: adjusted Rand index and V-measure against the true clusters, the share of articles put
+in a story whose majority is another true cluster, stories drawn from two or more true clusters
 (impure: a brief would stitch events together), and true two-article stories split apart.
-Articles go through the pipeline's own ingest → segment → clean (``prepare``) and
-``group.article_vectors``, as the service reads them.
+Articles go through the pipeline's own ingest → segment → clean (``prepare``) and group.py's
+vectors, as the service reads them. Methods: the semantic signal alone (MiniLM of title + opening
+sentences), the lexical alone (TF-IDF of the whole text), their blend (group.py), HDBSCAN on the blend.
 
-    python bench/grouping.py --out bench/results/grouping
+    python bench/grouping.py --out bench/results/grouping [--clusters unseen.jsonl]
 """
 
 from __future__ import annotations
@@ -30,32 +33,47 @@ from sklearn.metrics import adjusted_rand_score, v_measure_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from summarizer.embed import MiniLMEmbedder  # noqa: E402
-from summarizer.group import article_vectors, cluster  # noqa: E402
+from summarizer.group import SEMANTIC_WEIGHT, cluster, lexical_vectors, opening_vectors  # noqa: E402
 from summarizer.pipeline import prepare  # noqa: E402
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-THRESHOLDS = [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]
+THRESHOLDS = {
+    "semantic": [0.5, 0.55, 0.6, 0.65, 0.7],
+    "lexical": [0.8, 0.85, 0.9],
+    "blend": [0.65, 0.7, 0.75, 0.8, 0.85],
+}
 
 
-def load() -> tuple[list, list, list[str], list[str]]:
+def _rows(path: Path, corpus: str) -> list[tuple[str, str, list[dict]]]:
+    out = []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        raw = [
+            {
+                "id": f"{row['id']}:{number}",
+                **({"title": d["title"]} if d.get("title") and d["title"] != "None" else {}),
+                "text": "\n".join(d["sentences"]) if "sentences" in d else d["text"],
+            }
+            for number, d in enumerate(row["documents"])
+        ]
+        out.append((row["id"], corpus, raw))
+    return out
+
+
+def load(extra: Path | None = None) -> tuple[list, list, list[str], list[str]]:
     """(articles, kept sentences, true cluster per article, corpus per article)."""
+    rows = _rows(EVAL / "multinews_dev28.jsonl", "multinews") + _rows(EVAL / "multiling2011_en3.jsonl", "multiling")
+    if extra is not None:
+        rows += _rows(extra, "unseen")
     articles, sentences, truth, corpus = [], [], [], []
-    for name in ("multinews_dev28.jsonl", "multiling2011_en3.jsonl"):
-        for line in (EVAL / name).read_text().splitlines():
-            row = json.loads(line)
-            raw = [
-                {
-                    "id": f"{row['id']}:{number}",
-                    **({"title": d["title"]} if d.get("title") else {}),
-                    "text": "\n".join(d["sentences"]),
-                }
-                for number, d in enumerate(row["documents"])
-            ]
-            prepared = prepare(raw, require_usable=False)
-            articles += prepared.articles
-            sentences += prepared.cleaned.kept
-            truth += [row["id"]] * len(prepared.articles)
-            corpus += [name.split("_")[0]] * len(prepared.articles)
+    for cluster_id, name, raw in rows:
+        prepared = prepare(raw, require_usable=False)
+        articles += prepared.articles
+        sentences += prepared.cleaned.kept
+        truth += [cluster_id] * len(prepared.articles)
+        corpus += [name] * len(prepared.articles)
     return articles, sentences, truth, corpus
 
 
@@ -77,8 +95,8 @@ def scores(truth: list[str], labels: list[int]) -> dict[str, float]:
     }
 
 
-def hdbscan(vectors: np.ndarray) -> list[int]:
-    distances = np.clip(1 - vectors @ vectors.T, 0, 2)
+def hdbscan(similarity: np.ndarray) -> list[int]:
+    distances = np.clip(1 - similarity, 0, 2)
     labels = HDBSCAN(min_cluster_size=2, metric="precomputed").fit_predict(distances)
     # HDBSCAN's noise (-1) is each article on its own
     top = labels.max() + 1
@@ -88,62 +106,95 @@ def hdbscan(vectors: np.ndarray) -> list[int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results/grouping"))
+    parser.add_argument("--clusters", type=Path, help="JSONL of stories never tuned on, checked the same way")
     args = parser.parse_args()
     embedder = MiniLMEmbedder()
     embedder.warm_up()
-    articles, sentences, truth, corpus = load()
+    articles, sentences, truth, corpus = load(args.clusters)
     started = time.perf_counter()
-    vectors = article_vectors(articles, sentences, embedder)
+    semantic = opening_vectors(articles, sentences, embedder)
     vector_s = time.perf_counter() - started
     truth_arr = np.array(truth)
-    dev_ids = sorted({t for t, c in zip(truth, corpus, strict=True) if c == "multinews"})
-    centroids = {t: vectors[truth_arr == t].mean(axis=0) for t in dev_ids}
-    mixtures: dict[str, list[int]] = {
-        "dev28 (63)": [i for i, c in enumerate(corpus) if c == "multinews"],
-        "multiling (30)": [i for i, c in enumerate(corpus) if c == "multiling2011"],
-        "all (93)": list(range(len(truth))),
-    }
-    hard = []
-    for t in dev_ids:
-        near = sorted(dev_ids, key=lambda o: -float(centroids[t] @ centroids[o]))[:4]  # itself + 3 nearest
-        hard.append([i for i, x in enumerate(truth) if x in near])
 
-    methods = {f"agglomerative t={t}": (lambda v, t=t: cluster(v, t)) for t in THRESHOLDS}
-    methods["hdbscan min_cluster_size=2"] = hdbscan
+    def similarity(members: list[int], method: str) -> np.ndarray:
+        """The method's similarity among ``members``; TF-IDF's IDF from those articles alone, as in service."""
+        chosen = [articles[i] for i in members]
+        sem = semantic[members] @ semantic[members].T
+        if method == "semantic":
+            return sem
+        lexical = lexical_vectors(chosen, sentences)
+        lex = lexical @ lexical.T
+        return lex if method == "lexical" else SEMANTIC_WEIGHT * sem + (1 - SEMANTIC_WEIGHT) * lex
+
+    centroids = {t: semantic[truth_arr == t].mean(axis=0) for t in sorted(set(truth))}
+
+    def hard(corpus_name: str) -> list[list[int]]:
+        """Each cluster of the corpus with the 3 clusters (of any corpus) whose articles are most like it."""
+        own = sorted({t for t, c in zip(truth, corpus, strict=True) if c == corpus_name})
+        pool = sorted({t for t, c in zip(truth, corpus, strict=True) if c in ("multinews", corpus_name)})
+        mixtures = []
+        for t in own:
+            near = sorted(pool, key=lambda o: -float(centroids[t] @ centroids[o]))[:4]  # itself + 3 nearest
+            mixtures.append([i for i, x in enumerate(truth) if x in near])
+        return mixtures
+
+    mixtures: dict[str, list[list[int]]] = {
+        "dev28 (63)": [[i for i, c in enumerate(corpus) if c == "multinews"]],
+        "multiling (30)": [[i for i, c in enumerate(corpus) if c == "multiling"]],
+        "hard dev (28 × 4 similar)": hard("multinews"),
+    }
+    if args.clusters:
+        unseen = [i for i, c in enumerate(corpus) if c == "unseen"]
+        mixtures[f"unseen ({len(unseen)})"] = [unseen]
+        mixtures[f"hard unseen ({len(set(truth_arr[unseen]))} × 4)"] = hard("unseen")
+    mixtures[f"all ({len(truth)})"] = [list(range(len(truth)))]
+
+    methods = [(m, t) for m, cuts in THRESHOLDS.items() for t in cuts] + [("blend", "hdbscan")]
     rows = []
-    for method, run in methods.items():
-        row: dict = {"method": method}
-        for name, members in mixtures.items():
-            row[name] = scores([truth[i] for i in members], run(vectors[members]))
-        hard_scores = [scores([truth[i] for i in m], run(vectors[m])) for m in hard]
-        row["hard (28 × 4 similar)"] = {
-            "ari": statistics.mean(s["ari"] for s in hard_scores),
-            "ari_min": min(s["ari"] for s in hard_scores),
-            "v": statistics.mean(s["v"] for s in hard_scores),
-            "wrong": statistics.mean(s["wrong"] for s in hard_scores),
-            "impure": sum(s["impure"] for s in hard_scores),
-            "split_pairs": sum(s["split_pairs"] for s in hard_scores),
-        }
+    for method, threshold in methods:
+        row: dict = {"method": f"{method} {'t=' + str(threshold) if threshold != 'hdbscan' else 'HDBSCAN'}"}
+        for name, members_list in mixtures.items():
+            results = []
+            for members in members_list:
+                matrix = similarity(members, method)
+                labels = hdbscan(matrix) if threshold == "hdbscan" else cluster(matrix, float(threshold))
+                results.append(scores([truth[i] for i in members], labels))
+            row[name] = {
+                "ari": statistics.mean(s["ari"] for s in results),
+                **({"ari_min": min(s["ari"] for s in results)} if len(results) > 1 else {}),
+                "v": statistics.mean(s["v"] for s in results),
+                "wrong": statistics.mean(s["wrong"] for s in results),
+                "impure": sum(s["impure"] for s in results),
+                "split_pairs": sum(s["split_pairs"] for s in results),
+            }
         rows.append(row)
+        print(row["method"], {k: round(v["ari"], 3) for k, v in row.items() if k != "method"}, flush=True)
+    everything = list(range(len(truth)))
     timing_started = time.perf_counter()
-    cluster(vectors)
+    cluster(similarity(everything, "blend"))
     cluster_ms = (time.perf_counter() - timing_started) * 1000
 
     # The warning on one brief request (pipeline._mixed_stories): each cluster sent alone should not
     # warn; two clusters sent together should be told apart (more than one group, none mixed).
     pairs = list(itertools.combinations(sorted(set(truth)), 2))
     random.Random(1).shuffle(pairs)
-    warning_lines = ["| cut | single-story requests warned (false) | two-story requests told apart |", "|---|---|---|"]
-    for threshold in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
-        false = sum(len(set(cluster(vectors[truth_arr == t], threshold))) > 1 for t in sorted(set(truth)))
+    singles = sorted(set(truth))
+    warning_lines = [
+        f"| cut | single-story requests warned (false, of {len(singles)}) | two-story requests told apart (of 200) |",
+        "|---|---|---|",
+    ]
+    for threshold in (0.75, 0.8, 0.85, 0.9):
+        false = sum(
+            len(set(cluster(similarity(list(np.flatnonzero(truth_arr == t)), "blend"), threshold))) > 1 for t in singles
+        )
         told = 0
         for a, b in pairs[:200]:
-            members = (truth_arr == a) | (truth_arr == b)
+            members = list(np.flatnonzero((truth_arr == a) | (truth_arr == b)))
             groups: dict[int, set[str]] = {}
-            for true, label in zip(truth_arr[members], cluster(vectors[members], threshold), strict=True):
-                groups.setdefault(label, set()).add(str(true))
+            for i, label in zip(members, cluster(similarity(members, "blend"), threshold), strict=True):
+                groups.setdefault(label, set()).add(truth[i])
             told += len(groups) > 1 and all(len(g) == 1 for g in groups.values())
-        warning_lines.append(f"| {threshold} | {false} of {len(set(truth))} | {told} of 200 |")
+        warning_lines.append(f"| {threshold} | {false} | {told} |")
 
     header = "| method | " + " | ".join(
         f"{name}: ARI / V / wrong % / impure / split pairs" for name in rows[0] if name != "method"
@@ -159,8 +210,8 @@ def main() -> int:
         lines.append(f"| {row['method']} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
-        f"{len(truth)} articles: vectors in {vector_s:.2f} s ({1000 * vector_s / len(truth):.0f} ms an article), "
-        f"clustering all {len(truth)} in {cluster_ms:.1f} ms."
+        f"{len(truth)} articles: semantic vectors in {vector_s:.2f} s ({1000 * vector_s / len(truth):.0f} ms an "
+        f"article), TF-IDF and clustering all {len(truth)} in {cluster_ms:.1f} ms."
     )
     table = "\n".join(lines) + "\n\nThe mixed-stories warning of one brief request:\n\n" + "\n".join(warning_lines)
     print(table)

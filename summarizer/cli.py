@@ -22,6 +22,9 @@ from summarizer.errors import InputError, ModelError, SummarizerError
 from summarizer.pipeline import BriefOptions
 from summarizer.render import FORMATS
 
+# Article files ``summarizer stories`` groups in one run.
+MAX_STORY_FILES = 500
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -82,9 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     stories = commands.add_parser(
         "stories",
         help="group a morning's articles into stories and brief each one",
-        description="Group the articles (files or directories; up to 500) into stories by what they "
-        "report, then print a brief of each story with at least --min-size articles, largest first, and "
-        "the articles left on their own. JSON: {stories: [{label, article_ids, brief}], unassigned}.",
+        description=f"Group the articles (files or directories; up to {MAX_STORY_FILES}) into stories by what "
+        "they report, then print a brief of each story with at least --min-size articles, the story carried by "
+        "most outlets first, and the articles left on their own (an unreadable article is reported and left out). "
+        "JSON: {stories: [{label, article_ids, brief}], unassigned}.",
     )
     _add_paths(stories)
     stories.add_argument("--format", choices=FORMATS, default="markdown")
@@ -258,39 +262,36 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _stories(args: argparse.Namespace, progress) -> int:
-    """``summarizer stories``: group_stories over all the articles, then a brief per story."""
+    """``summarizer stories``: ``service.group_articles`` over all the articles, then a brief per story."""
     from summarizer.embed import MiniLMEmbedder
     from summarizer.files import read_articles
-    from summarizer.group import group_stories
-    from summarizer.ingest import Limits
-    from summarizer.pipeline import BriefOptions, prepare
-    from summarizer.render import stories_dict, stories_text, story_label
-    from summarizer.service import load_summarizer
+    from summarizer.pipeline import BriefOptions
+    from summarizer.render import stories_dict, stories_text, story_label, to_dict
+    from summarizer.service import group_articles, load_summarizer
 
     if args.min_size < 1:
         raise InputError(f"--min-size must be at least 1, got {args.min_size}.", field="--min-size")
     raw = read_articles(args.paths)
-    limits = Limits(max_articles=500, max_total_chars=500 * Limits.max_chars_per_article)
-    prepared = prepare(raw, limits, require_usable=False)
     summarizer = None if args.group_only else load_summarizer(args.model)
     embedder = summarizer.embedder if summarizer else MiniLMEmbedder()
-    progress(f"grouping {len(prepared.articles)} articles")
-    grouping = group_stories(prepared.articles, prepared.cleaned.kept, embedder, min_size=args.min_size)
-    progress(f"{len(grouping.stories)} stories, {len(grouping.unassigned)} article(s) on their own")
-    by_id = {a.id: a for a in prepared.articles}
-    raw_by_id = {a.id: r for a, r in zip(prepared.articles, raw, strict=True)}
+    progress(f"grouping {len(raw)} articles")
+    grouped = group_articles(raw, embedder, max_articles=MAX_STORY_FILES, min_size=args.min_size)
+    for problem in grouped.refused:
+        progress(f"warning: {problem['message']}")
+    progress(f"{len(grouped.stories)} stories, {len(grouped.unassigned)} article(s) on their own")
     out = []
-    for number, ids in enumerate(grouping.stories, 1):
+    for number, (ids, briefed, label) in enumerate(
+        zip(grouped.stories, grouped.briefed, grouped.labels, strict=True), 1
+    ):
         brief = None
         if summarizer is not None:
-            progress(f"story {number}/{len(grouping.stories)}: {len(ids)} articles")
-            # a story's brief reads at most 20 articles (the brief's own limit), the first ones given
-            brief = summarizer.brief([{**raw_by_id[i], "id": i} for i in ids[: Limits.max_articles]], BriefOptions())
-        out.append((story_label(brief, [by_id[i] for i in ids]), ids, brief))
+            progress(f"story {number}/{len(grouped.stories)}: {len(ids)} articles")
+            brief = summarizer.brief(briefed, BriefOptions())
+        out.append((story_label(to_dict(brief) if brief else None, label), ids, brief))
     if args.format == "json":
-        sys.stdout.write(json.dumps(stories_dict(out, grouping.unassigned), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(stories_dict(out, grouped.unassigned), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(stories_text(out, grouping.unassigned, args.format))
+        sys.stdout.write(stories_text(out, grouped.unassigned, args.format))
     return 0
 
 

@@ -41,6 +41,9 @@ class ServiceSettings(BaseSettings):
     written by ``summarizer worker`` processes) instead of the embedded one.
     ``SUMMARIZER_JOB_TTL_S``: seconds a job and its results are kept after it is created (default a day).
     ``SUMMARIZER_MAX_STORIES``: stories in one batch job (default 20).
+    ``SUMMARIZER_MAX_GROUP_ARTICLES``: articles in one ``"group": true`` job (default 300).
+    ``SUMMARIZER_GROUP_MIN_SIZE``: articles a grouped story needs to get a brief (default 2; the
+    rest are listed as left on their own).
     ``SUMMARIZER_JOB_TRIES``: times a story is started before it is failed (a worker killed mid-brief
     costs one try; default 3).
     ``SUMMARIZER_WORKER_HEARTBEAT_S``: seconds without a heartbeat before a worker counts as dead
@@ -63,6 +66,8 @@ class ServiceSettings(BaseSettings):
     redis_url: str | None = Field(None, validation_alias="SUMMARIZER_REDIS_URL")
     job_ttl_s: int = Field(86_400, ge=60, le=30 * 86_400, validation_alias="SUMMARIZER_JOB_TTL_S")
     max_stories: int = Field(20, ge=1, le=500, validation_alias="SUMMARIZER_MAX_STORIES")
+    max_group_articles: int = Field(300, ge=2, le=2000, validation_alias="SUMMARIZER_MAX_GROUP_ARTICLES")
+    group_min_size: int = Field(2, ge=1, le=20, validation_alias="SUMMARIZER_GROUP_MIN_SIZE")
     job_tries: int = Field(3, ge=1, le=10, validation_alias="SUMMARIZER_JOB_TRIES")
     worker_heartbeat_s: float = Field(60.0, ge=2, le=3600, validation_alias="SUMMARIZER_WORKER_HEARTBEAT_S")
     webhook_secret: str | None = Field(None, validation_alias="SUMMARIZER_WEBHOOK_SECRET")

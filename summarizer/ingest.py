@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -43,8 +43,14 @@ _BODIES = ("text", "html")
 _ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-def ingest(raw_articles: Sequence[Mapping[str, Any]], limits: Limits = Limits()) -> tuple[Article, ...]:
-    """Validate and normalise articles; raise ``InputError`` on the first problem found."""
+def ingest(
+    raw_articles: Sequence[Mapping[str, Any]],
+    limits: Limits = Limits(),
+    refuse: Callable[[InputError], None] | None = None,
+) -> tuple[Article, ...]:
+    """Validate and normalise articles; raise ``InputError`` on the first problem found. With
+    ``refuse``, an article with a problem (or a repeated id) is handed to it and left out instead,
+    so one bad article does not sink a large request; ``InputError`` when none is left."""
     if not isinstance(raw_articles, Sequence) or isinstance(raw_articles, (str, bytes)):
         raise InputError("articles must be a list of article objects.", field="articles")
     if not raw_articles:
@@ -55,7 +61,29 @@ def ingest(raw_articles: Sequence[Mapping[str, Any]], limits: Limits = Limits())
             "Split the story or drop the least relevant articles.",
             field="articles",
         )
-    articles = [_article(raw, i, limits) for i, raw in enumerate(raw_articles)]
+    articles: list[Article] = []
+    first_problem: InputError | None = None
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_articles):
+        try:
+            article = _article(raw, i, limits)
+            if article.id in seen:
+                raise InputError(
+                    f"id {article.id!r} is used by articles[{seen[article.id]}] and articles[{i}]; "
+                    "ids must be unique within a request.",
+                    field=f"articles[{i}].id",
+                    code="duplicate_id",
+                )
+        except InputError as error:
+            if refuse is None:
+                raise
+            first_problem = first_problem or error
+            refuse(error)
+            continue
+        seen[article.id] = i
+        articles.append(article)
+    if first_problem is not None and not articles:
+        raise first_problem  # every article was refused: the first one's problem answers
     total = sum(len(a.text) for a in articles)
     if total > limits.max_total_chars:
         raise InputTooLargeError(
@@ -63,16 +91,6 @@ def ingest(raw_articles: Sequence[Mapping[str, Any]], limits: Limits = Limits())
             f"{limits.max_total_chars:,}. Send fewer or shorter articles.",
             field="articles",
         )
-    seen: dict[str, int] = {}
-    for i, article in enumerate(articles):
-        if article.id in seen:
-            raise InputError(
-                f"id {article.id!r} is used by articles[{seen[article.id]}] and articles[{i}]; "
-                "ids must be unique within a request.",
-                field=f"articles[{i}].id",
-                code="duplicate_id",
-            )
-        seen[article.id] = i
     return tuple(articles)
 
 

@@ -25,12 +25,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from summarizer import webhook
 from summarizer.errors import BriefCancelled
+from summarizer.render import story_label
 
 log = logging.getLogger("summarizer.jobs")
 
@@ -51,9 +52,12 @@ class NewJob:
     callback_url: str | None
     ttl_s: int
     id: str = ""
+    # a ``"group": true`` job: per story its ``article_ids`` and a ``label`` to show until its
+    # brief gives one, the ``unassigned`` article ids and the ``articles_refused`` (error objects)
+    grouping: dict[str, Any] | None = None
 
     def with_id(self) -> NewJob:
-        return NewJob(self.owner, self.stories, self.refused, self.callback_url, self.ttl_s, uuid.uuid4().hex)
+        return replace(self, id=uuid.uuid4().hex)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class JobState:
     callback_url: str | None
     stories: tuple[StoryState, ...]
     deliveries: tuple[dict[str, Any], ...]
+    grouping: dict[str, Any] | None = None  # as ``NewJob.grouping``
 
     @property
     def status(self) -> str:
@@ -254,13 +259,22 @@ def job_document(job: JobState, fmt: str) -> dict[str, Any]:
     """The job as ``GET /v1/jobs/{id}`` answers it: status, progress, one result per story in
     request order (the brief in ``fmt``, or the story's error object), and webhook deliveries."""
     results = []
-    for story in job.stories:
+    grouped = job.grouping["stories"] if job.grouping else [None] * len(job.stories)
+    for story, group in zip(job.stories, grouped, strict=True):
         entry: dict[str, Any] = {"status": story.status, "attempts": story.attempts, "worker": story.worker}
+        if group is not None:
+            brief = story.result["renderings"]["json"] if story.result and "renderings" in story.result else None
+            entry.update(label=story_label(brief, group["label"]), article_ids=group["article_ids"])
         if story.result and "renderings" in story.result:
             entry["brief"] = story.result["renderings"][fmt]
         if story.result and "error" in story.result:
             entry["error"] = story.result["error"]
         results.append(entry)
+    grouping = (
+        {"unassigned": job.grouping["unassigned"], "articles_refused": job.grouping["articles_refused"]}
+        if job.grouping
+        else {}
+    )
     return {
         "id": job.id,
         "status": job.status,
@@ -273,6 +287,7 @@ def job_document(job: JobState, fmt: str) -> dict[str, Any]:
             "sentences_planned": sum(s.planned or 0 for s in job.stories),
         },
         "results": results,
+        **grouping,
         "callback_url": job.callback_url,
         "deliveries": list(job.deliveries),
     }
@@ -295,13 +310,16 @@ class SqliteJobStore:
             CREATE TABLE IF NOT EXISTS jobs (
                 id TEXT PRIMARY KEY, owner TEXT, created REAL NOT NULL, expires REAL NOT NULL,
                 cancelled INTEGER NOT NULL DEFAULT 0, callback_url TEXT,
-                deliveries TEXT NOT NULL DEFAULT '[]', delivered INTEGER NOT NULL DEFAULT 0);
+                deliveries TEXT NOT NULL DEFAULT '[]', delivered INTEGER NOT NULL DEFAULT 0, grouping TEXT);
             CREATE TABLE IF NOT EXISTS stories (
                 job_id TEXT NOT NULL, idx INTEGER NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0, worker TEXT, planned INTEGER, sentences TEXT NOT NULL DEFAULT '[]',
                 result TEXT, PRIMARY KEY (job_id, idx));
             """
         )
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        if "grouping" not in columns:  # a jobs.sqlite written before grouped jobs existed
+            self._db.execute("ALTER TABLE jobs ADD COLUMN grouping TEXT")
 
     def _run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         with self._lock:
@@ -321,8 +339,15 @@ class SqliteJobStore:
             db.execute("DELETE FROM stories WHERE job_id IN (SELECT id FROM jobs WHERE expires <= ?)", (now,))
             db.execute("DELETE FROM jobs WHERE expires <= ?", (now,))
             db.execute(
-                "INSERT INTO jobs (id, owner, created, expires, callback_url) VALUES (?, ?, ?, ?, ?)",
-                (job.id, job.owner, now, now + job.ttl_s, job.callback_url),
+                "INSERT INTO jobs (id, owner, created, expires, callback_url, grouping) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    job.id,
+                    job.owner,
+                    now,
+                    now + job.ttl_s,
+                    job.callback_url,
+                    None if job.grouping is None else json.dumps(job.grouping),
+                ),
             )
             db.executemany(
                 "INSERT INTO stories (job_id, idx, request, status, result) VALUES (?, ?, ?, ?, ?)",
@@ -343,7 +368,7 @@ class SqliteJobStore:
     def get(self, job_id: str) -> JobState | None:
         def work(db: sqlite3.Connection) -> JobState | None:
             row = db.execute(
-                "SELECT id, owner, created, expires, cancelled, callback_url, deliveries FROM jobs "
+                "SELECT id, owner, created, expires, cancelled, callback_url, deliveries, grouping FROM jobs "
                 "WHERE id = ? AND expires > ?",
                 (job_id, time.time()),
             ).fetchone()
@@ -362,6 +387,7 @@ class SqliteJobStore:
                 cancelled=bool(row[4]),
                 callback_url=row[5],
                 deliveries=tuple(json.loads(row[6])),
+                grouping=json.loads(row[7]) if row[7] else None,
                 stories=tuple(
                     StoryState(s[0], s[1], s[2], s[3], tuple(json.loads(s[4])), json.loads(s[5]) if s[5] else None)
                     for s in stories

@@ -84,12 +84,14 @@ def prepare(
     stage: Callable[[str], AbstractContextManager[None]] = lambda _: nullcontext(),
     *,
     require_usable: bool = True,
+    refuse: Callable[[InputError], None] | None = None,
 ) -> Prepared:
     """ingest → segment → clean, no model needed (``summarizer extract`` prints this; ``brief``
     starts from it, timing each ``stage``). Raises ``InputError`` for a bad request, and, with
-    ``require_usable``, when no article is usable."""
+    ``require_usable``, when no article is usable; with ``refuse``, a bad article is handed to it
+    and left out (``ingest``)."""
     with stage("ingest"):
-        articles = ingest(raw_articles, limits)
+        articles = ingest(raw_articles, limits, refuse)
     with stage("segment"):
         sentences = segment(articles)
     with stage("clean"):

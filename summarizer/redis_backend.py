@@ -154,6 +154,7 @@ class RedisJobStore:
                     "callback_url": job.callback_url or "",
                     "stories": len(job.stories),
                     "delivered": "0",
+                    "grouping": "" if job.grouping is None else json.dumps(job.grouping),
                 },
             )
             pipe.expireat(key, expires)
@@ -200,6 +201,7 @@ class RedisJobStore:
             callback_url=job["callback_url"] or None,
             stories=tuple(stories),
             deliveries=tuple(json.loads(d) for d in replies[-1]),
+            grouping=json.loads(job["grouping"]) if job.get("grouping") else None,
         )
 
     def request(self, job_id: str, index: int) -> dict[str, Any] | None:

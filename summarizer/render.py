@@ -9,7 +9,7 @@ sentence and link the article.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from summarizer.types import Article, Brief, BriefSentence, Citation
@@ -304,14 +304,17 @@ def render(brief: Brief, fmt: Format) -> str:
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def story_label(brief: Brief | None, articles: Sequence[Article]) -> str:
-    """A story's label: its brief's headline, else its first sentence; without a brief, the
-    first article's title, else its first line."""
-    if brief is not None and (brief.headline or brief.sentences):
-        return (brief.headline or brief.sentences[0]).text
-    first = articles[0]
-    line = first.text.strip().split("\n", 1)[0]
-    return first.title or (line if len(line) <= 120 else line[:120].rsplit(" ", 1)[0] + "…")
+def fallback_label(article: Article) -> str:
+    """A story's label before (or without) a brief: its first article's title, else its first line."""
+    line = article.text.strip().split("\n", 1)[0]
+    return article.title or (line if len(line) <= 120 else line[:120].rsplit(" ", 1)[0] + "…")
+
+
+def story_label(brief: Mapping[str, Any] | None, fallback: str) -> str:
+    """A story's label: its brief's (``to_dict``) headline, else its first sentence, else ``fallback``."""
+    if brief is not None and (brief.get("headline") or brief.get("sentences")):
+        return (brief.get("headline") or brief["sentences"][0])["text"]
+    return fallback
 
 
 def stories_dict(stories: Sequence[tuple[str, Sequence[str], Brief | None]], unassigned: Sequence[str]) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from summarizer.group import cluster, group_stories
+from summarizer.group import cluster, group_stories, outlet
 from summarizer.pipeline import prepare
 
 COUNCIL = {
@@ -18,6 +18,13 @@ COUNCIL_AGAIN = {
     "title": "City budget passes after long debate",
     "text": "After a four-hour debate, the city council passed the budget for next year on Monday. Road "
     "repairs and the libraries get more money; two members voted against, citing higher property taxes.",
+}
+
+COUNCIL_THIRD = {
+    "id": "council-3",
+    "title": "Councillors back spending plan for roads and libraries",
+    "text": "The council's budget for next year cleared its final vote on Monday, seven to two. More money goes "
+    "to road repairs and to the city's libraries. The two members who voted no warned about property taxes.",
 }
 
 
@@ -48,4 +55,22 @@ def test_min_size_one_makes_every_article_a_story(seeds, embedder):
 def test_one_article_is_one_story():
     import numpy as np
 
-    assert cluster(np.ones((1, 4))) == [0]
+    assert cluster(np.ones((1, 1))) == [0]
+
+
+def test_the_story_carried_by_most_outlets_comes_first(seeds, embedder):
+    # three council reports from one outlet against the seeds' two articles (two outlets: ids)
+    same_outlet = [{**a, "source": "Gazette"} for a in (COUNCIL, COUNCIL_AGAIN, COUNCIL_THIRD)]
+    grouping = _grouped([*same_outlet, *seeds], embedder)
+    assert grouping.stories == (tuple(a["id"] for a in seeds), ("council", "council-2", "council-3"))
+    # three outlets now: the council story leads
+    outlets = [{**a, "source": name} for a, name in zip(same_outlet, ("Gazette", "Herald", "Courier"), strict=True)]
+    assert _grouped([*seeds, *outlets], embedder).stories[0] == ("council", "council-2", "council-3")
+
+
+def test_an_outlet_is_the_source_else_the_url_host_else_the_article():
+    from summarizer.types import Article
+
+    assert outlet(Article("a", None, "t", url="https://www.bbc.co.uk/x", source="BBC News")) == "bbc news"
+    assert outlet(Article("a", None, "t", url="https://www.bbc.co.uk/x")) == "bbc.co.uk"
+    assert outlet(Article("a", None, "t")) == "id:a"

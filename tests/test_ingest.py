@@ -157,3 +157,22 @@ def test_page_limits_name_the_field():
     assert caught.value.field == "articles[0].html"
     with pytest.raises(InputTooLargeError, match="in all"):
         ingest([{"id": "a", "html": PAGE}, {"id": "b", "html": PAGE}], Limits(max_total_chars=1_500))
+
+
+def test_with_refuse_a_bad_article_is_reported_and_left_out():
+    refused = []
+    good = {"id": "a", "text": "The council approved the budget on Monday."}
+    articles = ingest(
+        [good, {"id": "b"}, {"id": "a", "text": "Another text."}, {"text": "x", "url": "ftp://x"}],
+        refuse=refused.append,
+    )
+    assert [a.id for a in articles] == ["a"]
+    assert [(e.field, e.code) for e in refused] == [
+        ("articles[1].text", "invalid"),
+        ("articles[2].id", "duplicate_id"),
+        ("articles[3].url", "invalid"),
+    ]
+    # every article refused: the first problem is the answer
+    with pytest.raises(InputError) as raised:
+        ingest([{"id": "b"}, {"text": 3}], refuse=refused.append)
+    assert raised.value.field == "articles[0].text"

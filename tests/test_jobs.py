@@ -242,3 +242,53 @@ def test_a_cancelled_job_stops_the_story_being_written(store):
     state = store.get(job.id)
     assert state.status == "cancelled" and state.stories[0].status == "cancelled"
     assert queue.deliveries == []  # a cancelled job is not posted
+
+
+def test_a_grouped_job_keeps_its_stories_and_labels_them_from_their_briefs(store):
+    from dataclasses import replace
+
+    grouping = {
+        "stories": [
+            {"article_ids": ["a", "b"], "label": "Council approves budget"},
+            {"article_ids": ["c", "d"], "label": "x"},
+        ],
+        "unassigned": ["e"],
+        "articles_refused": [
+            {"code": "invalid", "message": "articles[5].text is missing", "field": "articles[5].text"}
+        ],
+    }
+    job = replace(new_job(2), grouping=grouping)
+    store.create(job)
+    store.start_story(job.id, 0, "w1")
+    brief = {"headline": None, "sentences": [{"text": "The council approved the budget."}]}
+    store.finish_story(job.id, 0, "done", {"renderings": {"json": brief, "markdown": "…"}})
+    document = job_document(store.get(job.id), "markdown")
+    # a finished story is labelled by its brief, one still waiting by its first article's title
+    assert [(r["label"], r["article_ids"]) for r in document["results"]] == [
+        ("The council approved the budget.", ["a", "b"]),
+        ("x", ["c", "d"]),
+    ]
+    assert document["unassigned"] == ["e"] and document["articles_refused"] == grouping["articles_refused"]
+    # a job that was not grouped has none of these
+    plain = new_job(1)
+    store.create(plain)
+    document = job_document(store.get(plain.id), "json")
+    assert "unassigned" not in document and "label" not in document["results"][0]
+
+
+def test_a_jobs_file_from_before_grouped_jobs_is_opened_and_used(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "jobs.sqlite"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT, created REAL NOT NULL, expires REAL NOT NULL, "
+        "cancelled INTEGER NOT NULL DEFAULT 0, callback_url TEXT, deliveries TEXT NOT NULL DEFAULT '[]', "
+        "delivered INTEGER NOT NULL DEFAULT 0)"
+    )
+    old.commit()
+    old.close()
+    store = SqliteJobStore(path)
+    job = new_job(1)
+    store.create(job)
+    assert store.get(job.id).grouping is None

@@ -88,6 +88,72 @@ def test_job_requests_that_are_refused_name_the_field(app_factory, body, status,
         assert "SUMMARIZER_WEBHOOK_SECRET" in response.json()["error"]["message"]
 
 
+def _morning_articles(seeds: list[dict]) -> list[dict]:
+    """The seeds (one story, two outlets), three reports of a council vote from three outlets
+    (another), a page about a bridge (on its own) and an article without text (refused)."""
+    from pathlib import Path
+
+    from test_group import COUNCIL, COUNCIL_AGAIN, COUNCIL_THIRD
+
+    page = (Path(__file__).parent / "data" / "page_bridge.html").read_text()
+    return [
+        *seeds,
+        {**COUNCIL, "source": "Gazette"},
+        {"id": "bridge", "html": page},
+        {**COUNCIL_AGAIN, "source": "Herald"},
+        {"id": "empty", "title": "No body"},
+        {**COUNCIL_THIRD, "url": "https://www.courier.example/council"},
+    ]
+
+
+def test_a_grouped_job_briefs_each_story_from_its_own_articles_only(app_factory, seeds):
+    with TestClient(app_factory()) as client:
+        body = {"articles": _morning_articles(seeds), "group": True, "options": {"max_sentences": 2}}
+        response = client.post("/v1/jobs", json=body)
+        assert response.status_code == 202, response.text
+        job = finished(client, response.headers["location"])
+    assert job["status"] == "done"
+    # the story carried by three outlets comes before the seeds' two
+    assert [set(r["article_ids"]) for r in job["results"]] == [
+        {"council", "council-2", "council-3"},
+        {a["id"] for a in seeds},
+    ]
+    assert job["unassigned"] == ["bridge"]
+    assert [(p["field"], p["code"]) for p in job["articles_refused"]] == [("articles[5].text", "invalid")]
+    for result in job["results"]:
+        assert result["status"] == "done"
+        cited = {c["article_id"] for s in result["brief"]["sentences"] for c in s["citations"]}
+        assert cited and cited <= set(result["article_ids"])  # never another story's article
+        first = result["brief"]["headline"] or result["brief"]["sentences"][0]
+        assert result["label"] == first["text"]
+        assert len(result["brief"]["sentences"]) <= 2  # the request's options apply to each story
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field", "code"),
+    [
+        ({"articles": [{"text": "A sentence."}] * 4, "group": True}, 413, "articles", "too_large"),
+        ({"stories": [{"articles": [{"text": "A sentence."}]}], "group": True}, 422, "group", "invalid"),
+        ({"articles": [{"title": "no text"}, {"text": " "}], "group": True}, 422, "articles[0].text", "invalid"),
+    ],
+)
+def test_grouped_job_requests_that_are_refused_name_the_field(app_factory, body, status, field, code):
+    with TestClient(app_factory(ServiceSettings(max_group_articles=3))) as client:
+        response = client.post("/v1/jobs", json=body)
+        assert response.status_code == status, response.text
+        assert (response.json()["error"]["field"], response.json()["error"]["code"]) == (field, code)
+
+
+def test_a_grouped_job_of_unrelated_articles_says_no_story_was_found(app_factory, seeds):
+    from test_group import COUNCIL
+
+    with TestClient(app_factory()) as client:
+        response = client.post("/v1/jobs", json={"articles": [seeds[0], COUNCIL], "group": True})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["code"] == "no_story"
+        assert "each was left on its own" in response.json()["error"]["message"]
+
+
 @pytest.mark.parametrize(
     "url",
     [
