@@ -13,6 +13,13 @@ vectors, as the service reads them. Methods: the semantic signal alone (MiniLM o
 sentences), the lexical alone (TF-IDF of the whole text), their blend (group.py), HDBSCAN on the blend.
 
     python bench/grouping.py --out bench/results/grouping [--clusters unseen.jsonl]
+    python bench/grouping.py --cost --out bench/results/grouping-cost [--clusters unseen.jsonl]
+
+``--cost``: the service's own ``group_articles`` end to end, with the default model loaded as a
+service holds it: (1) the 28 dev clusters' 63 articles grouped, then every story briefed at
+default options — grouping's share of the time of the briefs it feeds; (2) 300 articles (the
+dev pages as whole HTML, every cluster's articles, dev articles again with their sentences in
+reverse order) grouped — seconds and the process's peak resident memory before and after.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from sklearn.metrics import adjusted_rand_score, v_measure_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from summarizer.embed import MiniLMEmbedder  # noqa: E402
-from summarizer.group import SEMANTIC_WEIGHT, cluster, lexical_vectors, opening_vectors  # noqa: E402
+from summarizer.group import SEMANTIC_WEIGHT, cluster, lexical_similarity, opening_vectors  # noqa: E402
 from summarizer.pipeline import prepare  # noqa: E402
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -103,11 +110,76 @@ def hdbscan(similarity: np.ndarray) -> list[int]:
     return [int(label) if label >= 0 else int(top + i) for i, label in enumerate(labels)]
 
 
+def _memory_mb() -> tuple[float, float]:
+    """(resident, peak resident) MB of this process (Linux /proc)."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def cost(args: argparse.Namespace) -> int:
+    import gzip
+
+    from summarizer.models import DEFAULT_MODEL, load_generator
+    from summarizer.pipeline import BriefOptions, Summarizer
+    from summarizer.service import group_articles
+
+    summarizer = Summarizer(MiniLMEmbedder(), load_generator(DEFAULT_MODEL))
+    summarizer.warm_up()
+    loaded = _memory_mb()
+    rows = _rows(EVAL / "multinews_dev28.jsonl", "multinews")
+    dev = [article for _, _, raw in rows for article in raw]
+    started = time.perf_counter()
+    grouped = group_articles(dev, summarizer.embedder, max_articles=len(dev), min_size=2)
+    group_s = time.perf_counter() - started
+    brief_s = []
+    for number, briefed in enumerate(grouped.briefed, 1):
+        started = time.perf_counter()
+        summarizer.brief(briefed, BriefOptions())
+        brief_s.append(time.perf_counter() - started)
+        print(f"story {number}/{len(grouped.briefed)}: {len(briefed)} articles, {brief_s[-1]:.1f} s", flush=True)
+    after_briefs = _memory_mb()
+
+    pages = sorted((EVAL / "pages_dev" / "html").glob("*.html.gz"))
+    many = [{"id": f"page-{p.name.split('.')[0]}", "html": gzip.decompress(p.read_bytes()).decode()} for p in pages]
+    clusters = rows + _rows(EVAL / "multiling2011_en3.jsonl", "multiling")
+    if args.clusters:
+        clusters += _rows(args.clusters, "unseen")
+    many += [article for _, _, raw in clusters for article in raw]
+    again = [{**a, "id": a["id"] + ":reversed", "text": "\n".join(reversed(a["text"].split("\n")))} for a in dev]
+    many = (many + again)[:300]
+    started = time.perf_counter()
+    large = group_articles(many, summarizer.embedder, max_articles=len(many), min_size=2)
+    large_s = time.perf_counter() - started
+    grouped_300 = _memory_mb()
+    lines = [
+        f"dev28 mixture: {len(dev)} articles grouped in {group_s:.2f} s into {len(grouped.stories)} stories; "
+        f"their briefs took {sum(brief_s):.1f} s in all (median {statistics.median(brief_s):.1f} s a story): "
+        f"grouping is {100 * group_s / (group_s + sum(brief_s)):.1f}% of the job's time.",
+        f"{len(many)} articles ({len(pages)} whole pages): grouped in {large_s:.2f} s "
+        f"({1000 * large_s / len(many):.0f} ms an article) into {len(large.stories)} stories, "
+        f"{len(large.unassigned)} on their own, {len(large.refused)} refused.",
+        "",
+        "| process memory (default model, MiniLM, spaCy loaded) | resident MB | peak resident MB |",
+        "|---|---|---|",
+        f"| models loaded and warmed up | {loaded[0]:,.0f} | {loaded[1]:,.0f} |",
+        f"| after the {len(grouped.briefed)} dev briefs | {after_briefs[0]:,.0f} | {after_briefs[1]:,.0f} |",
+        f"| after grouping {len(many)} articles | {grouped_300[0]:,.0f} | {grouped_300[1]:,.0f} |",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.md").write_text(table + "\n")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results/grouping"))
     parser.add_argument("--clusters", type=Path, help="JSONL of stories never tuned on, checked the same way")
+    parser.add_argument("--cost", action="store_true", help="grouping's cost end to end (see above)")
     args = parser.parse_args()
+    if args.cost:
+        return cost(args)
     embedder = MiniLMEmbedder()
     embedder.warm_up()
     articles, sentences, truth, corpus = load(args.clusters)
@@ -122,8 +194,7 @@ def main() -> int:
         sem = semantic[members] @ semantic[members].T
         if method == "semantic":
             return sem
-        lexical = lexical_vectors(chosen, sentences)
-        lex = lexical @ lexical.T
+        lex = lexical_similarity(chosen, sentences)
         return lex if method == "lexical" else SEMANTIC_WEIGHT * sem + (1 - SEMANTIC_WEIGHT) * lex
 
     centroids = {t: semantic[truth_arr == t].mean(axis=0) for t in sorted(set(truth))}

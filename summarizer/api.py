@@ -199,7 +199,8 @@ def create_app(
         lifespan=lifespan,
         description="Cited briefs of several news articles about one story. Every sentence of a brief "
         "cites the source sentences that support it; `POST /v1/check` checks any claim the same way; "
-        "`POST /v1/jobs` hands in one story or a batch and is called back (or polled) when they are written.",
+        "`POST /v1/jobs` hands in one story, a batch, or a morning's articles to group into stories "
+        "(`group: true`), and is called back (or polled) when they are written.",
     )
     app.state.ready = False
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
@@ -379,7 +380,7 @@ def create_app(
     @app.post(
         "/v1/jobs",
         status_code=202,
-        summary="hand in one story or a batch; poll the job or be called back",
+        summary="hand in one story, a batch, or articles to group into stories; poll the job or be called back",
         responses={202: {"description": "the job, queued; `Location` is its URL"}, **documented(401, 413, 415, 422)},
     )
     async def create_job(
@@ -388,6 +389,10 @@ def create_app(
             openapi_examples={
                 "one": {"summary": "one story", "value": example},
                 "batch": {"summary": "a batch of two stories", "value": {"stories": [example, example]}},
+                "group": {
+                    "summary": "a morning's articles, grouped into stories, a brief each",
+                    "value": {**example, "group": True},
+                },
             }
         ),
     ) -> JSONResponse:

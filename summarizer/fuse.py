@@ -149,3 +149,36 @@ def _main_clause(text: str) -> tuple[str, str]:
         return ("", "")
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
     return (root.lemma_.lower(), subject.lower_ if subject is not None else "")
+
+
+# A deletion takes out whole phrases (Filippova & Strube 2008 prune dependency subtrees): a kept
+# word keeps its head, and a kept word keeps the modifiers that say which one, how many, whose,
+# or whether at all. Cutting those changes the claim ("Retired firefighters joined" → "firefighters
+# joined", "a possible licence suspension" → "licence suspension", "a decision on evacuations would
+# be made" → "evacuations would be made": three UNSUPPORTED compressions of unseen briefs).
+_BOUND = {"amod", "compound", "nummod", "quantmod", "poss", "det", "predet", "neg", "aux", "auxpass", "nmod",
+          "case", "prt"}  # fmt: skip
+
+
+def keeps_phrases(short: str, source: str) -> bool:
+    """Whether ``short`` (a deletion from ``source``) drops only whole phrases of ``source``'s
+    parse: no kept word loses its head or one of its bound modifiers (``_BOUND``)."""
+    doc = parse(source)
+    words = [t for t in doc if not t.is_punct]
+    kept: set[int] = set()
+    position = 0
+    for word in (t.lower_ for t in parse(short) if not t.is_punct):
+        while position < len(words) and words[position].lower_ != word:
+            position += 1
+        if position == len(words):
+            return False  # not a deletion as spaCy tokenises it
+        kept.add(words[position].i)
+        position += 1
+    for token in doc:
+        if token.i not in kept:
+            continue
+        if token.head.i != token.i and token.head.i not in kept:
+            return False
+        if any(child.dep_ in _BOUND and child.i not in kept and not child.is_punct for child in token.children):
+            return False
+    return True

@@ -70,28 +70,31 @@ def opening_vectors(
     embedded = np.asarray(embedder.embed(texts), dtype=np.float64)
     vectors = np.zeros((len(articles), embedded.shape[1]))
     np.add.at(vectors, owners, embedded)
-    return _normalised(vectors)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
 
 
-def lexical_vectors(articles: Sequence[Article], sentences: Sequence[Sentence]) -> np.ndarray:
-    """One normalised TF-IDF vector per article (title and kept sentences), IDF from these articles."""
+def lexical_similarity(articles: Sequence[Article], sentences: Sequence[Sentence]) -> np.ndarray:
+    """The articles' pairwise TF-IDF cosine (title and kept sentences; IDF from these articles), n × n.
+    The TF-IDF matrix stays sparse: dense, 300 articles' vocabulary alone would be ~70 MB."""
     texts = {a.id: [a.title] if a.title else [] for a in articles}
     for sentence in sentences:
         if sentence.article_id in texts:
             texts[sentence.article_id].append(sentence.text)
     documents = [" ".join(texts[a.id]) for a in articles]
     try:
+        # rows come L2-normalised (TfidfVectorizer's default), so the product is the cosine
         matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(documents)
     except ValueError:  # no word left in any article (all stop words or empty): nothing lexical to share
-        return np.zeros((len(articles), 1))
-    return _normalised(matrix.toarray())
+        return np.zeros((len(articles), len(articles)))
+    return (matrix @ matrix.T).toarray()
 
 
 def similarities(articles: Sequence[Article], sentences: Sequence[Sentence], embedder: Embedder) -> np.ndarray:
     """The articles' pairwise story similarity (see the module's docstring), an n × n matrix."""
     semantic = opening_vectors(articles, sentences, embedder)
-    lexical = lexical_vectors(articles, sentences)
-    return SEMANTIC_WEIGHT * (semantic @ semantic.T) + (1 - SEMANTIC_WEIGHT) * (lexical @ lexical.T)
+    lexical = lexical_similarity(articles, sentences)
+    return SEMANTIC_WEIGHT * (semantic @ semantic.T) + (1 - SEMANTIC_WEIGHT) * lexical
 
 
 def cluster(similarity: np.ndarray, threshold: float = DISTANCE_THRESHOLD) -> list[int]:
@@ -134,8 +137,3 @@ def group_stories(
     stories = tuple(tuple(a.id for a in story) for story in ordered if len(story) >= min_size)
     unassigned = tuple(a.id for story in ordered if len(story) < min_size for a in story)
     return Grouping(stories, unassigned)
-
-
-def _normalised(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1, norms)

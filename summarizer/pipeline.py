@@ -22,7 +22,7 @@ from summarizer.clean import clean
 from summarizer.dedup import dedup
 from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, InputError
-from summarizer.fuse import compress, fuse, is_deletion, keeps_attribution, keeps_main_clause
+from summarizer.fuse import compress, fuse, is_deletion, keeps_attribution, keeps_main_clause, keeps_phrases
 from summarizer.generate import Generator
 from summarizer.group import MIXED_THRESHOLD, group_stories
 from summarizer.headline import cut_headline
@@ -240,9 +240,9 @@ class Summarizer:
 
     def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
         """The group's best sentence compressed by deletion, if the model manages a true deletion
-        that keeps every attribution and hedge (``fuse.keeps_attribution``) and its main verb and
-        subject (``fuse.keeps_main_clause``), still stands alone
-        (``standalone.editorial_problems``) and passes the check; else (with ``fuse_groups``) the
+        that keeps every attribution and hedge (``fuse.keeps_attribution``), its main verb and
+        subject (``fuse.keeps_main_clause``), drops only whole phrases (``fuse.keeps_phrases``),
+        still stands alone (``standalone.editorial_problems``) and passes the check; else (with ``fuse_groups``) the
         group's evidence fused into one sentence that stands alone and passes the check; else the
         best sentence quoted. Rejected attempts are kept in ``rejected``."""
         evidence = [kept[r] for r in item.evidence_rows]
@@ -264,6 +264,7 @@ class Summarizer:
                         is_deletion(generation.text, representative.text)
                         and keeps_attribution(generation.text, representative.text)
                         and keeps_main_clause(generation.text, representative.text)
+                        and keeps_phrases(generation.text, representative.text)
                     )
                 )
                 # a cut that no longer stands alone: a quote that lost its speaker, a verbless fragment
@@ -324,7 +325,8 @@ def _mixed_stories(
     named = "; ".join("[" + ", ".join(ids) + "]" for ids in grouping.stories)
     message = (
         f"these articles seem to tell {len(grouping.stories)} different stories ({named}); one brief of them "
-        "stitches unrelated events together: group them first (summarizer stories, or one request per story)."
+        'stitches unrelated events together: group them first (a POST /v1/jobs with "group": true, summarizer '
+        "stories, or one request per story)."
     )
     return (BriefWarning("mixed_stories", message),)
 

@@ -30,6 +30,7 @@ from summarizer.admission import Admission, QueueFull
 from summarizer.cache import BriefCache, cache_key
 from summarizer.check import MAX_CLAIM_CHARS, MAX_CLAIMS, ClaimCheck, validate_claims
 from summarizer.config import ServiceSettings, home
+from summarizer.embed import Embedder
 from summarizer.errors import BriefCancelled, GenerationError, InputError, InputTooLargeError, ModelError
 from summarizer.group import group_stories, outlet
 from summarizer.ingest import Limits
@@ -253,7 +254,7 @@ class GroupedArticles:
 
 
 def group_articles(
-    raw_articles: Sequence[Mapping[str, Any]], embedder: Any, *, max_articles: int, min_size: int
+    raw_articles: Sequence[Mapping[str, Any]], embedder: Embedder, *, max_articles: int, min_size: int
 ) -> GroupedArticles:
     """Group ``raw_articles`` into stories of at least ``min_size`` articles. An article that
     cannot be read, or that clean leaves empty, is refused (listed) rather than sinking the rest.
@@ -277,10 +278,10 @@ def group_articles(
         refused.append({"code": error.code, "message": str(error), "field": error.field})
 
     prepared = prepare(raw, limits, require_usable=False, refuse=refuse)
+    index_of = {a.id: i for i, a in enumerate(prepared.articles)}
     for warning in prepared.cleaned.warnings:
-        refused.append(
-            {"code": warning.code, "message": warning.message, "field": "articles", "article_id": warning.article_id}
-        )
+        field = f"articles[{index_of[warning.article_id]}]" if warning.article_id in index_of else "articles"
+        refused.append({"code": warning.code, "message": warning.message, "field": field})
     set_aside = {w.article_id for w in prepared.cleaned.warnings}
     usable = [a for a in prepared.articles if a.id not in set_aside]
     if not usable:
@@ -303,11 +304,10 @@ def group_articles(
             raw_by_id.setdefault(str(r["id"]).strip(), r)
     briefed = []
     for ids in grouping.stories:
-        # one article per outlet first (stable), so that a large story's brief hears every outlet
-        seen: set[str] = set()
-        firsts = [i for i in ids if not (outlet(by_id[i]) in seen or seen.add(outlet(by_id[i])))]
-        chosen = (firsts + [i for i in ids if i not in firsts])[: Limits.max_articles]
-        briefed.append(tuple({**raw_by_id[i], "id": i} for i in sorted(chosen, key=ids.index)))
+        # one article per outlet first, so that a large story's brief hears every outlet
+        firsts = list({outlet(by_id[i]): i for i in reversed(ids)}.values())
+        chosen = set((sorted(firsts, key=ids.index) + list(ids))[: Limits.max_articles])
+        briefed.append(tuple({**raw_by_id[i], "id": i} for i in ids if i in chosen))
     return GroupedArticles(
         grouping.stories,
         tuple(briefed),
