@@ -125,6 +125,22 @@ def test_a_batch_is_spread_over_both_workers_and_each_result_stored_once(api, wo
     assert api.get(response.headers["location"], headers=B).status_code == 404
 
 
+def test_a_grouped_job_is_grouped_by_the_api_and_its_stories_written_by_the_workers(api, seeds):
+    from test_service import _morning_articles
+
+    body = {"articles": _morning_articles(seeds), "group": True, "options": {"max_sentences": 1}}
+    response = api.post("/v1/jobs", json=body, headers=A)
+    assert response.status_code == 202, response.text
+    job = finished(api, response.headers["location"], **A)
+    assert api.app.state.service.summarizer is None  # grouped with the API's own embedder, no LLM
+    assert job["status"] == "done" and job["unassigned"] == ["bridge"]
+    assert [len(r["article_ids"]) for r in job["results"]] == [3, 2]  # most outlets first
+    for result in job["results"]:
+        cited = {c["article_id"] for s in result["brief"]["sentences"] for c in s["citations"]}
+        assert cited and cited <= set(result["article_ids"])
+        assert result["worker"] is not None
+
+
 def test_a_worker_killed_mid_brief_loses_nothing(api, workers, seeds):
     # long enough (many sentences) that the kill lands mid-brief
     story = {"articles": seeds, "options": {"max_sentences": 12, "max_words": 400, "headline": False}}
