@@ -47,7 +47,7 @@ EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 THRESHOLDS = {
     "semantic": [0.5, 0.55, 0.6, 0.65, 0.7],
     "lexical": [0.8, 0.85, 0.9],
-    "blend": [0.65, 0.7, 0.75, 0.8, 0.85],
+    "blend": [0.6, 0.65, 0.7, 0.75, 0.8],
 }
 
 

@@ -136,3 +136,10 @@ def is_event_noun(lemma: str) -> bool:
     """A noun that names something that happens or is said (an invasion, a meeting, talks):
     one of its frequent senses is an act, event, process or communication."""
     return any(s.lexname() in EVENT_LEXNAMES for s in _synsets(lemma, "n"))
+
+
+@lru_cache(maxsize=50_000)
+def names_a_person(lemma: str) -> bool:
+    """A noun one of whose frequent senses is a person (WordNet's noun.person: officer, mother,
+    suspect), so that "he" or "she" can stand for it; "hospital" and "transplant" cannot."""
+    return any(s.lexname() == "noun.person" for s in _synsets(lemma, "n"))

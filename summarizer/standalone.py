@@ -30,6 +30,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from summarizer.analyze import parse
+from summarizer.lexicon import names_a_person
 from summarizer.text import MONTH
 
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -173,6 +174,11 @@ def _grammar(doc: Doc, spans: list[tuple[int, int]], balanced: bool) -> list[str
     outside = [t for t in doc if not _inside(t, spans)]
     if not _has_finite_verb(doc):
         problems.append("headline (no finite verb)")
+    if any(c.dep_ == "mark" for t in doc if t.dep_ == "ROOT" for c in t.children) or (
+        len(doc) > 1 and doc[0].pos_ in {"PROPN", "NOUN"} and doc[1].dep_ == "mark"
+    ):
+        # "Miles that the officer was shot ...": the splitter cut the main clause off ("reporter J.D. | Miles")
+        problems.append("subordinate clause alone (cut sentence)")
     for t in outside:
         lower = t.lower_
         if lower in _THIRD_PERSON and t.tag_ in {"PRP", "PRP$"} and not _antecedent(t, _THIRD_PERSON[lower], spans):
@@ -181,7 +187,7 @@ def _grammar(doc: Doc, spans: list[tuple[int, int]], balanced: bool) -> list[str
             lower == "it"
             and t.dep_ in {"nsubj", "nsubjpass"}
             and t.head.dep_ == "ROOT"
-            and not _extraposed(t.head)
+            and not _extraposed(t.head, passive=t.dep_ == "nsubjpass")
             and not _antecedent(t, "thing", spans)
         ):
             problems.append("pronoun 'it' with no antecedent")
@@ -230,15 +236,21 @@ def _has_finite_verb(doc: Doc) -> bool:
 
 def _antecedent(pronoun: Token, kind: str, spans: list[tuple[int, int]]) -> bool:
     """Is there a noun before ``pronoun``, outside quotes, that it can stand for? Or, for a
-    pronoun in a phrase before the main verb, its subject ("Touring their album, the band ...")."""
-    root = next(t for t in pronoun.sent if t.dep_ == "ROOT")
-    later = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i > pronoun.i < root.i]
-    if any(t.pos_ in {"NOUN", "PROPN"} for t in later):
+    pronoun in a phrase before its clause's verb, that verb's subject ("Touring their album, the
+    band ...", "As part of his work, Patten violated ...")."""
+    verbs = [a for a in pronoun.ancestors if a.pos_ in {"VERB", "AUX"} and a.i > pronoun.i]
+    later = [c for v in verbs for c in v.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i > pronoun.i]
+    if any(_nominal(t) and (kind != "person" or _one_person(t)) for t in later):
         return True
     for t in pronoun.doc[: pronoun.i]:
-        if _inside(t, spans) != _inside(pronoun, spans) or t.pos_ not in {"NOUN", "PROPN"}:
+        if _inside(t, spans) != _inside(pronoun, spans) or not _nominal(t):
             continue
-        if kind == "plural":
+        if kind == "person":
+            # "he"/"she" stand for one person: a name ("Ms Park"), or a noun that can be one ("the
+            # surgeon"); not "the hospital ..., he said", whose speaker was in the sentence before
+            if _one_person(t):
+                return True
+        elif kind == "plural":
             if t.tag_ in {"NNS", "NNPS"} or t.ent_type_ in {"ORG", "NORP"} or t.lemma_.lower() in _COLLECTIVE:
                 return True
             # "Weier and Geyser ... they": two coordinated names
@@ -249,11 +261,34 @@ def _antecedent(pronoun: Token, kind: str, spans: list[tuple[int, int]]) -> bool
     return False
 
 
-def _extraposed(verb: Token) -> bool:
-    """ "It is illegal to take ...", "It turns out that ...", "It's time to ...": an expletive 'it'."""
-    clauses = {"xcomp", "ccomp", "csubj", "advcl"}
+def _age(token: Token) -> bool:
+    """ "the 34-year-old": an age that stands for a person."""
+    return token.lower_ == "old" and any(c.lower_ == "year" for c in token.children)
+
+
+def _nominal(token: Token) -> bool:
+    return token.pos_ in {"NOUN", "PROPN"} or _age(token)
+
+
+def _one_person(token: Token) -> bool:
+    """A singular name that may be a person's, or a singular noun one of whose senses is a person
+    (``lexicon.names_a_person``)."""
+    if token.tag_ in {"NNS", "NNPS"}:
+        return False
+    if token.pos_ == "PROPN" or _age(token):
+        return True  # the small NER's types are no guide here ("Smith" ORG, "Rihanna" GPE)
+    return names_a_person(token.lemma_.lower())
+
+
+def _extraposed(verb: Token, *, passive: bool = False) -> bool:
+    """ "It is illegal to take ...", "It turns out that ...", "It's time to ...", "It was decided
+    that ...": an expletive 'it'. After a passive verb only a that-clause is extraposed: "It was
+    destroyed in 1009 and rebuilt, leading scholars to question ..." has a dangling 'it'."""
+    clauses = {"ccomp", "csubj"} if passive else {"xcomp", "ccomp", "csubj", "advcl"}
     if any(c.dep_ in clauses and c.i > verb.i for c in verb.children):
         return True
+    if passive:
+        return False
     complements = [c for c in verb.children if c.dep_ in {"attr", "acomp"}]
     return any(g.dep_ in clauses | {"acl", "relcl"} for c in complements for g in c.children)
 

@@ -28,6 +28,13 @@ MUST_REJECT = [
     ("That instant has become a symbol of the whole campaign.", "demonstrative 'that'"),
     ("Her car never left the garage that day, the report said.", "demonstrative 'that'"),
     ("Others turn birdwatching into a competition.", "subject 'Others'"),
+    # quoted out of context in briefs of unseen Multi-News stories, each UNSUPPORTED (look-alikes):
+    # the speaker of "he said" was in the sentence before; no noun here can be a "he" ...
+    ("The clinic has yet to schedule another operation, as it awaits funding, he said.", "pronoun 'he'"),
+    # ... a passive "it" that was the church, read as the tomb ...
+    ("It was burned in 1244 and rebuilt, leading historians to doubt the site.", "pronoun 'it'"),
+    # ... and the splitter's cut after "J.D.": a that-clause with no main clause
+    ("Moss that the first officer was hit in the arm and the second in the leg.", "subordinate clause alone"),
     ("One is pouring lava into the sea while the other is quiet.", "subject 'One'"),
     ("The award for ugliest should go to the one in Madrid's main square this winter.", "'the one'"),
     ("It suspended the transfer of the remaining elephants.", "pronoun 'it'"),
@@ -100,6 +107,12 @@ MUST_ACCEPT = [
     "Former Speaker Newt Gingrich in 2012 called the president a spendthrift.",
     "Vladimir Medinsky, one of Russian President Vladimir Putin's aides, said the two sides agreed to share proposals.",
     "iPhone sales rose 5% in the quarter, the company said.",
+    # "he"/"she"/"his" stand for a name or a noun that can be a person, wherever the clause's subject is
+    "Smith said he would resign.",
+    "The surgeon said she would operate again next month.",
+    "As part of his lobbying work, Patten failed to register as a foreign agent, prosecutors said.",
+    "The 34-year-old, who hosts the show with his wife, said the couple had split.",
+    "It was decided that the vote would be held on Friday.",
     'Jowell continued, "Each one casts a shadow just as they do."',
 ]
 
