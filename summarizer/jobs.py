@@ -257,7 +257,9 @@ def deliver(store: JobStore, queue: JobQueue, job_id: str, attempt: int, webhook
 
 def job_document(job: JobState, fmt: str) -> dict[str, Any]:
     """The job as ``GET /v1/jobs/{id}`` answers it: status, progress, one result per story in
-    request order (the brief in ``fmt``, or the story's error object), and webhook deliveries."""
+    request order (the brief in ``fmt``, or the story's error object), and webhook deliveries; a
+    grouped job's results also carry ``label`` and ``article_ids``, and it lists ``unassigned`` and
+    ``articles_refused``."""
     results = []
     grouped = job.grouping["stories"] if job.grouping else [None] * len(job.stories)
     for story, group in zip(job.stories, grouped, strict=True):
