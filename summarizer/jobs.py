@@ -264,13 +264,15 @@ def job_document(job: JobState, fmt: str) -> dict[str, Any]:
     grouped = job.grouping["stories"] if job.grouping else [None] * len(job.stories)
     for story, group in zip(job.stories, grouped, strict=True):
         entry: dict[str, Any] = {"status": story.status, "attempts": story.attempts, "worker": story.worker}
+        result = story.result or {}
+        renderings = result.get("renderings")
         if group is not None:
-            brief = story.result["renderings"]["json"] if story.result and "renderings" in story.result else None
-            entry.update(label=story_label(brief, group["label"]), article_ids=group["article_ids"])
-        if story.result and "renderings" in story.result:
-            entry["brief"] = story.result["renderings"][fmt]
-        if story.result and "error" in story.result:
-            entry["error"] = story.result["error"]
+            label = story_label(renderings["json"] if renderings else None, group["label"])
+            entry.update(label=label, article_ids=group["article_ids"])
+        if renderings:
+            entry["brief"] = renderings[fmt]
+        if "error" in result:
+            entry["error"] = result["error"]
         results.append(entry)
     grouping = (
         {"unassigned": job.grouping["unassigned"], "articles_refused": job.grouping["articles_refused"]}

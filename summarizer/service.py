@@ -287,7 +287,7 @@ def group_articles(
     if not usable:
         raise InputError(
             f"none of the {len(raw)} articles can be read as news text; the first problem: {refused[0]['message']}",
-            field=refused[0]["field"] or "articles",
+            field=refused[0]["field"],
         )
     grouping = group_stories(usable, prepared.cleaned.kept, embedder, min_size=min_size)
     if not grouping.stories:
