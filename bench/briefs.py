@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quality import DATA, articles_of, load_clusters  # noqa: E402
 
-from summarizer.embed import MiniLMEmbedder  # noqa: E402
-from summarizer.files import read_articles  # noqa: E402
-from summarizer.models import DEFAULT_MODEL, load_generator  # noqa: E402
-from summarizer.pipeline import BriefOptions, Summarizer  # noqa: E402
+from summarizer.brief.pipeline import BriefOptions, Summarizer  # noqa: E402
+from summarizer.models.embed import MiniLMEmbedder  # noqa: E402
+from summarizer.models.registry import DEFAULT_MODEL, load_generator  # noqa: E402
+from summarizer.service.files import read_articles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ harmonic mean of those two means; accuracy is the share of pages whose token lis
 gold's. ``±`` is the standard deviation over 1,000 bootstrap resamples of the pages (seeded here,
 so runs repeat), as the benchmark's README reports it.
 
-Systems: ``ours`` (``summarizer.extract.extract_page``, what ingest now does with a page),
+Systems: ``ours`` (``summarizer.nlp.extract.extract_page``, what ingest now does with a page),
 ``trafilatura-default`` (``trafilatura.extract(html)``), ``trafilatura-benchmark`` (the call the
 benchmark publishes its figure for: ``extract(html, include_comments=False)``) and
 ``strip-html`` (the old path: ingest's ``strip_html`` on the whole page). ``--variants`` adds the
@@ -41,8 +41,8 @@ from pathlib import Path
 
 import trafilatura
 
-from summarizer.extract import extract_page
-from summarizer.ingest import Limits, _clean_whitespace, strip_html
+from summarizer.brief.ingest import Limits, _clean_whitespace, strip_html
+from summarizer.nlp.extract import extract_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "eval" / "pages_dev"

@@ -12,7 +12,7 @@ type (a summary with several edit types counts for each), and milliseconds per s
     python bench/faithfulness.py --judge-docs 4 --out bench/results/judge    # + the LLM judge
 
 ``--judge-docs N`` also scores every summary sentence of the first N documents with the LLM
-judge (``summarizer/judge.py``: P(yes) over the sentence's 3 closest source sentences; a summary's
+judge (``summarizer/models/judge.py``: P(yes) over the sentence's 3 closest source sentences; a summary's
 score is its weakest sentence's) and reports its AUC, and the balanced accuracy of the judge
 alone and of the check AND the judge, with the threshold chosen on the other documents
 (leave-one-document-out), so no document is scored with a threshold fitted on itself.
@@ -28,10 +28,10 @@ import sys
 import time
 from pathlib import Path
 
-from summarizer.embed import MiniLMEmbedder
-from summarizer.judge import p_yes
-from summarizer.models import DEFAULT_MODEL, load_generator
-from summarizer.pipeline import Summarizer
+from summarizer.brief.pipeline import Summarizer
+from summarizer.models.embed import MiniLMEmbedder
+from summarizer.models.judge import p_yes
+from summarizer.models.registry import DEFAULT_MODEL, load_generator
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "eval" / "summedits_news_dev.jsonl"

@@ -39,9 +39,9 @@ from sklearn.cluster import HDBSCAN
 from sklearn.metrics import adjusted_rand_score, v_measure_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from summarizer.embed import MiniLMEmbedder  # noqa: E402
-from summarizer.group import SEMANTIC_WEIGHT, cluster, lexical_similarity, opening_vectors  # noqa: E402
-from summarizer.pipeline import prepare  # noqa: E402
+from summarizer.brief.group import SEMANTIC_WEIGHT, cluster, lexical_similarity, opening_vectors  # noqa: E402
+from summarizer.brief.pipeline import prepare  # noqa: E402
+from summarizer.models.embed import MiniLMEmbedder  # noqa: E402
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 THRESHOLDS = {
@@ -119,9 +119,9 @@ def _memory_mb() -> tuple[float, float]:
 def cost(args: argparse.Namespace) -> int:
     import gzip
 
-    from summarizer.models import DEFAULT_MODEL, load_generator
-    from summarizer.pipeline import BriefOptions, Summarizer
-    from summarizer.service import group_articles
+    from summarizer.brief.pipeline import BriefOptions, Summarizer
+    from summarizer.models.registry import DEFAULT_MODEL, load_generator
+    from summarizer.service.brief_service import group_articles
 
     summarizer = Summarizer(MiniLMEmbedder(), load_generator(DEFAULT_MODEL))
     summarizer.warm_up()

@@ -34,12 +34,12 @@ from typing import Any
 from quality import DATA, ROOT, as_text, rouge, stuff_generation  # bench/ is on sys.path when run as a script
 from server import proc_status_mb
 
-from summarizer.embed import MiniLMEmbedder
-from summarizer.files import read_articles
-from summarizer.generate import LlamaCppGenerator
-from summarizer.models import DEFAULT_MODEL, MODELS, model_path
-from summarizer.pipeline import BriefOptions, Summarizer
-from summarizer.punkt_data import ensure_punkt_data
+from summarizer.brief.pipeline import BriefOptions, Summarizer
+from summarizer.models.embed import MiniLMEmbedder
+from summarizer.models.generate import LlamaCppGenerator
+from summarizer.models.registry import DEFAULT_MODEL, MODELS, model_path
+from summarizer.nlp.punkt_data import ensure_punkt_data
+from summarizer.service.files import read_articles
 
 SYSTEMS = {"brief": DEFAULT_MODEL, "brief-0.5b": "qwen2.5-coder-0.5b", "stuff": DEFAULT_MODEL}
 OPTIONS = BriefOptions()  # what the CLI and the API give by default

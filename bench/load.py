@@ -58,7 +58,7 @@ import httpx
 import redis
 from server import free_port, proc_status_mb, serving  # bench/ is on sys.path when run as a script
 
-from summarizer.files import read_articles
+from summarizer.service.files import read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 MULTINEWS = ROOT.parent / "shared" / "eval" / "multinews_dev28.jsonl"

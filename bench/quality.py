@@ -34,16 +34,16 @@ from typing import Any
 
 import numpy as np
 
-from summarizer.cite import cite
-from summarizer.embed import MiniLMEmbedder
-from summarizer.generate import Generator
-from summarizer.ingest import Limits
-from summarizer.models import DEFAULT_MODEL, load_generator
-from summarizer.pipeline import BriefOptions, Summarizer
-from summarizer.punkt_data import ensure_punkt_data
-from summarizer.text import names, numbers, same_name, words
-from summarizer.types import Citation, Generation, Sentence
-from summarizer.verify import verify
+from summarizer.brief.cite import cite
+from summarizer.brief.ingest import Limits
+from summarizer.brief.pipeline import BriefOptions, Summarizer
+from summarizer.brief.types import Citation, Sentence
+from summarizer.brief.verify import verify
+from summarizer.models.embed import MiniLMEmbedder
+from summarizer.models.generate import Generation, Generator
+from summarizer.models.registry import DEFAULT_MODEL, load_generator
+from summarizer.nlp.punkt_data import ensure_punkt_data
+from summarizer.nlp.text import names, numbers, same_name, words
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "eval"

@@ -1,4 +1,4 @@
-"""A real ``summarizer serve`` (uvicorn on ``summarizer.api:create_app``) on a free loopback port, for the
+"""A real ``summarizer serve`` (uvicorn on ``summarizer.service.api:create_app``) on a free loopback port, for the
 load and fuzz benchmarks (the tests run theirs in-process; see tests/conftest.py)."""
 
 from __future__ import annotations

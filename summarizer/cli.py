@@ -18,9 +18,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from summarizer.brief.pipeline import BriefOptions
+from summarizer.brief.render import FORMATS
 from summarizer.errors import InputError, ModelError, SummarizerError
-from summarizer.pipeline import BriefOptions
-from summarizer.render import FORMATS
 
 # Article files ``summarizer stories`` groups in one run.
 MAX_STORY_FILES = 500
@@ -179,10 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _brief(args: argparse.Namespace, progress) -> int:
-    from summarizer.files import read_articles
-    from summarizer.pipeline import BriefOptions
-    from summarizer.render import brief_event, render, renderings, sentence_dict, sentence_event
-    from summarizer.service import load_summarizer
+    from summarizer.brief.pipeline import BriefOptions
+    from summarizer.brief.render import brief_event, render, renderings, sentence_dict, sentence_event
+    from summarizer.service.brief_service import load_summarizer
+    from summarizer.service.files import read_articles
 
     raw = read_articles(args.paths)
     options = BriefOptions(args.max_sentences, args.max_words, args.headline)
@@ -209,11 +209,11 @@ def _brief(args: argparse.Namespace, progress) -> int:
 
 
 def _check(args: argparse.Namespace, progress) -> int:
-    from summarizer.check import check_claims, validate_claims
-    from summarizer.embed import MiniLMEmbedder
-    from summarizer.files import read_articles
-    from summarizer.ingest import ingest
-    from summarizer.render import check_dict, check_text
+    from summarizer.brief.check import check_claims, validate_claims
+    from summarizer.brief.ingest import ingest
+    from summarizer.brief.render import check_dict, check_text
+    from summarizer.models.embed import MiniLMEmbedder
+    from summarizer.service.files import read_articles
 
     raw = read_articles(args.paths)
     claims, lines = _read_claims(args.claims)
@@ -254,20 +254,20 @@ def _serve(args: argparse.Namespace) -> int:
     """``summarizer serve``: uvicorn on ``create_app``; settings are checked before uvicorn starts."""
     import uvicorn
 
-    from summarizer.config import ServiceSettings
+    from summarizer.service.settings import ServiceSettings
 
     ServiceSettings.from_env()  # ConfigError (exit 3) naming the variable, before any model loads
-    uvicorn.run("summarizer.api:create_app", factory=True, host=args.host, port=args.port)
+    uvicorn.run("summarizer.service.api:create_app", factory=True, host=args.host, port=args.port)
     return 0
 
 
 def _stories(args: argparse.Namespace, progress) -> int:
     """``summarizer stories``: ``service.group_articles`` over all the articles, then a brief per story."""
-    from summarizer.embed import MiniLMEmbedder
-    from summarizer.files import read_articles
-    from summarizer.pipeline import BriefOptions
-    from summarizer.render import stories_dict, stories_text, story_label, to_dict
-    from summarizer.service import group_articles, load_summarizer
+    from summarizer.brief.pipeline import BriefOptions
+    from summarizer.brief.render import stories_dict, stories_text, story_label, to_dict
+    from summarizer.models.embed import MiniLMEmbedder
+    from summarizer.service.brief_service import group_articles, load_summarizer
+    from summarizer.service.files import read_articles
 
     if args.min_size < 1:
         raise InputError(f"--min-size must be at least 1, got {args.min_size}.", field="--min-size")
@@ -297,9 +297,9 @@ def _stories(args: argparse.Namespace, progress) -> int:
 
 def _worker(progress) -> int:
     """``summarizer worker``: the Redis backend's brief writer (redis_backend.run_worker)."""
-    from summarizer.config import ServiceSettings
     from summarizer.errors import ConfigError
-    from summarizer.redis_backend import run_worker
+    from summarizer.service.redis_backend import run_worker
+    from summarizer.service.settings import ServiceSettings
 
     settings = ServiceSettings.from_env()
     if not settings.redis_url:
@@ -310,9 +310,9 @@ def _worker(progress) -> int:
 def _extract(args: argparse.Namespace) -> int:
     """``summarizer extract``: each article as ingest, segment and clean leave it, without a model;
     exit 2 (after printing them all) when no article is usable, as a brief would be refused."""
-    from summarizer.files import read_articles
-    from summarizer.pipeline import prepare
-    from summarizer.render import extract_dict, extract_text
+    from summarizer.brief.pipeline import prepare
+    from summarizer.brief.render import extract_dict, extract_text
+    from summarizer.service.files import read_articles
 
     prepared = prepare(read_articles(args.paths), require_usable=False)
     if args.format == "json":
@@ -361,7 +361,7 @@ def _on_line(error: InputError, source: str, lines: list[int]) -> InputError:
 
 
 def _models(args: argparse.Namespace, progress) -> int:
-    from summarizer import models
+    from summarizer.models import registry as models
 
     if args.models_command == "list":
         for name, spec in models.MODELS.items():

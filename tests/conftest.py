@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from summarizer.api import create_app
-from summarizer.config import ServiceSettings
-from summarizer.files import read_articles
-from summarizer.pipeline import Summarizer
+from summarizer.brief.pipeline import Summarizer
+from summarizer.service.api import create_app
+from summarizer.service.files import read_articles
+from summarizer.service.settings import ServiceSettings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -41,7 +41,7 @@ def seeds() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from summarizer.embed import MiniLMEmbedder
+    from summarizer.models.embed import MiniLMEmbedder
 
     embedder = MiniLMEmbedder()
     embedder.warm_up()
@@ -49,7 +49,7 @@ def embedder():
 
 
 def _generator(name: str):
-    from summarizer import models
+    from summarizer.models import registry as models
 
     if models.status(name) != "ready":
         pytest.fail(f"model {name} is not provisioned: run `summarizer models pull {name}` (make test does)")
@@ -72,7 +72,7 @@ def qwen():
 
 @pytest.fixture(scope="session")
 def small_summarizer(embedder, smollm):
-    from summarizer.pipeline import Summarizer
+    from summarizer.brief.pipeline import Summarizer
 
     return Summarizer(embedder, smollm)
 

@@ -138,12 +138,12 @@ def test_extract_prints_each_article_as_read_and_what_is_set_aside_without_a_mod
     import shutil
     from pathlib import Path
 
-    import summarizer.service
+    import summarizer.service.brief_service
 
     def no_model(*args, **kwargs):
         raise AssertionError("extract loaded a model")
 
-    monkeypatch.setattr(summarizer.service, "load_summarizer", no_model)
+    monkeypatch.setattr(summarizer.service.brief_service, "load_summarizer", no_model)
     shutil.copy(Path(__file__).parent / "data" / "page_bridge.html", tmp_path / "bridge.html")
     (tmp_path / "note.txt").write_text("Council news\n\nThe council met on Monday. It approved the budget.\n")
     assert main(["extract", str(tmp_path), "--format", "json"]) == 0
@@ -203,7 +203,7 @@ def _morning(tmp_path):
     import shutil
     from pathlib import Path
 
-    from test_group import COUNCIL, COUNCIL_AGAIN
+    from stories import COUNCIL, COUNCIL_AGAIN
 
     for path in Path("seeds").glob("*.txt"):
         shutil.copy(path, tmp_path / path.name)
@@ -214,14 +214,14 @@ def _morning(tmp_path):
 
 
 def test_stories_group_only_loads_no_llm(tmp_path, capsys, monkeypatch, seeds):
-    from test_group import COUNCIL, COUNCIL_AGAIN
+    from stories import COUNCIL, COUNCIL_AGAIN
 
-    import summarizer.service
+    import summarizer.service.brief_service
 
     def no_model(*args, **kwargs):
         raise AssertionError("--group-only loaded the LLM")
 
-    monkeypatch.setattr(summarizer.service, "load_summarizer", no_model)
+    monkeypatch.setattr(summarizer.service.brief_service, "load_summarizer", no_model)
     assert main(["stories", str(_morning(tmp_path)), "--group-only", "--format", "json", "--quiet"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [set(s["article_ids"]) for s in data["stories"]] == [{a["id"] for a in seeds}, {"council", "council-2"}]

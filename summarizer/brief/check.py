@@ -1,0 +1,116 @@
+"""The public check: is each claim stated by the articles? Also what every brief sentence goes through.
+
+``check_sentence`` is the one function that decides whether a sentence ships: it finds the
+source sentences that could support it (``cite``), then checks it claim by claim against
+them (``verify``); the sentence is supported only if every claim is, and it cites exactly the
+sentences that carry its claims. ``check_claims`` applies it to free text (an editor's edit,
+a claim from elsewhere): each claim is split into sentences and is supported only if all of
+them are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from summarizer.brief.cite import rank
+from summarizer.brief.clean import clean
+from summarizer.brief.ingest import Limits, ingest
+from summarizer.brief.segment import segment
+from summarizer.brief.types import Article, Citation, Sentence
+from summarizer.brief.verify import verify
+from summarizer.errors import InputError, InputTooLargeError
+from summarizer.models.embed import Embedder
+
+# A request checks what an editor or a newsletter tool has in hand: one brief's worth of
+# claims, not a corpus (each sentence costs a parse and an embedding, ~20 ms here).
+MAX_CLAIMS = 50
+MAX_CLAIM_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """One sentence of a claim: supported or not, the source sentences it cites, and, when not
+    supported, each problem in plain language (the claim part and the words at fault)."""
+
+    text: str
+    supported: bool
+    citations: tuple[Citation, ...]
+    problems: tuple[str, ...] = ()
+    # the closest source sentences, best first: what the check read (a judge reads them too)
+    candidates: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def score(self) -> float:
+        return max((c.score for c in self.citations), default=0.0)
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """A claim is supported only if all of its sentences are; ``score`` is its weakest sentence's."""
+
+    claim: str
+    sentences: tuple[SentenceCheck, ...]
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.sentences) and all(s.supported for s in self.sentences)
+
+    @property
+    def score(self) -> float:
+        return min((s.score for s in self.sentences), default=0.0)
+
+
+def check_sentence(
+    text: str, text_vector: np.ndarray, candidates: Sequence[Sentence], candidate_vectors: np.ndarray
+) -> SentenceCheck:
+    """Check ``text`` claim by claim against the ``candidates`` closest to it; it cites the ones
+    that carry its claims (when unsupported: the closest one, to show where it goes wrong)."""
+    pool = rank(text, text_vector, candidates, candidate_vectors) if text.strip() else ()
+    verdict = verify(text, pool)
+    citations = tuple(pool[i] for i in verdict.used) if verdict.supported else pool[:1]
+    return SentenceCheck(text, verdict.supported, citations, verdict.problems, pool)
+
+
+def check_claims(
+    raw_articles: Sequence[Mapping[str, Any]], claims: Sequence[str], embedder: Embedder, limits: Limits = Limits()
+) -> tuple[ClaimCheck, ...]:
+    """Check each claim against the articles: each sentence of a claim is checked against all the
+    articles' usable sentences by ``check_sentence``, as the brief's own sentences are. Needs the
+    embedder only. Raises ``InputError`` for bad articles or claims."""
+    claims = validate_claims(claims)
+    articles = ingest(raw_articles, limits)
+    kept = clean(articles, segment(articles)).kept
+    vectors = embedder.embed([s.text for s in kept])
+    results = []
+    for claim in claims:
+        parts = [s.text for s in segment([Article(id="claim", title="", text=claim)])]
+        part_vectors = embedder.embed(parts)
+        checks = tuple(check_sentence(p, v, kept, vectors) for p, v in zip(parts, part_vectors, strict=True))
+        results.append(ClaimCheck(claim, checks))
+    return tuple(results)
+
+
+def validate_claims(claims: object) -> list[str]:
+    """The claims of a check request, or ``InputError`` naming the field and the limit."""
+    if not isinstance(claims, list | tuple):
+        raise InputError("claims must be a list of strings (one claim each).", field="claims")
+    if not claims:
+        raise InputError("claims is empty: give at least one claim to check.", field="claims")
+    if len(claims) > MAX_CLAIMS:
+        raise InputTooLargeError(
+            f"{len(claims)} claims given; the limit is {MAX_CLAIMS} per request. Split them over several requests.",
+            field="claims",
+        )
+    for i, claim in enumerate(claims):
+        if not isinstance(claim, str) or not claim.strip():
+            raise InputError(f"claims[{i}] must be a non-empty string.", field=f"claims[{i}]")
+        if len(claim) > MAX_CLAIM_CHARS:
+            raise InputTooLargeError(
+                f"claims[{i}] has {len(claim):,} characters; the limit is {MAX_CLAIM_CHARS:,}. Split it.",
+                field=f"claims[{i}]",
+            )
+    return [claim.strip() for claim in claims]

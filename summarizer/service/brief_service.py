@@ -1,0 +1,734 @@
+"""The service: what the HTTP routes, the CLI and the workers share.
+
+``BriefService`` owns a brief request's way through the service: check (refuse bad input in
+milliseconds, before any wait) → cache (content-addressed) → queue → run → render, streamed or
+not, and the jobs built on it. Routes keep only HTTP (status codes, headers, negotiation).
+``failure`` is the one wording of every error a brief can end in, for HTTP answers, a job's
+per-story error objects and the CLI alike.
+
+Two backends, chosen by ``SUMMARIZER_REDIS_URL``: embedded (default: briefs written in this
+process, one at a time behind a bounded queue, ``admission.py``; SQLite cache and job store) and
+Redis (``redis_backend.py``: queue, job store and cache in Redis; ``summarizer worker``
+processes write the briefs, this process admits, stores and answers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from summarizer.brief.check import MAX_CLAIM_CHARS, MAX_CLAIMS, ClaimCheck, validate_claims
+from summarizer.brief.group import group_stories, outlet
+from summarizer.brief.ingest import Limits
+from summarizer.brief.pipeline import BriefOptions, Summarizer, prepare
+from summarizer.brief.render import brief_event, fallback_label, renderings, sentence_dict, sentence_event
+from summarizer.errors import BriefCancelled, GenerationError, InputError, InputTooLargeError, ModelError
+from summarizer.models.embed import Embedder
+from summarizer.runtime import home
+from summarizer.service import webhook
+from summarizer.service.admission import Admission, QueueFull
+from summarizer.service.cache import BriefCache, cache_key
+from summarizer.service.jobs import (
+    FINISHED,
+    JobQueue,
+    JobState,
+    JobStore,
+    LocalQueue,
+    NewJob,
+    SqliteJobStore,
+    Webhooks,
+    deliver,
+    job_document,
+    run_story,
+)
+from summarizer.service.settings import ServiceSettings
+
+log = logging.getLogger("summarizer.service.brief_service")
+
+Format = Literal["json", "markdown", "html"]
+_SENTENCES, _WORDS = BriefOptions.RANGES["max_sentences"], BriefOptions.RANGES["max_words"]
+
+
+# ---- the one request schema (HTTP bodies, stored job requests) ---------------------------------
+
+
+class ArticleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(default=None, description="unique within the request; default article-N")
+    title: str | None = None
+    url: str | None = Field(default=None, description="http(s) link shown in citations")
+    source: str | None = Field(default=None, description="outlet name")
+    published: str | None = Field(default=None, description="ISO 8601 date or time")
+    text: str | None = Field(
+        default=None, description="plain text or an HTML snippet (stripped); at most 50,000 characters"
+    )
+    html: str | None = Field(
+        default=None,
+        description="the whole HTML page instead of text: its article body, title and date are extracted; "
+        "at most 2,000,000 characters",
+    )
+
+
+class OptionsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_sentences: int = Field(default=BriefOptions.max_sentences, ge=_SENTENCES[0], le=_SENTENCES[1])
+    max_words: int = Field(default=BriefOptions.max_words, ge=_WORDS[0], le=_WORDS[1])
+    headline: bool = Field(
+        default=BriefOptions.headline,
+        description="a one-line headline cut from an opening sentence, checked like the sentences; null if none passes",
+    )
+    model: str | None = Field(default=None, description="must be the served model (GET /v1/models) or null")
+
+    def brief_options(self) -> BriefOptions:
+        return BriefOptions(self.max_sentences, self.max_words, self.headline)
+
+
+class BriefRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[ArticleIn] = Field(description="1 to 20 articles about one story")
+    options: OptionsIn = OptionsIn()
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[ArticleIn] = Field(description="1 to 20 articles, as for a brief")
+    # the limits are checked by ``validate_claims`` (413 past them, 422 for an empty list), not here
+    claims: list[str] = Field(
+        description=f"1 to {MAX_CLAIMS} claims, each a non-empty string of at most {MAX_CLAIM_CHARS:,} "
+        "characters; a claim may be several sentences (it is supported only if all of them are)"
+    )
+
+
+class JobRequest(BaseModel):
+    """One brief request (``articles`` and ``options``) or a batch (``stories``), and a webhook."""
+
+    model_config = ConfigDict(extra="forbid")
+    articles: list[ArticleIn] | None = Field(default=None, description="one story's articles (or use stories)")
+    options: OptionsIn | None = Field(default=None, description="options of the one story")
+    stories: list[BriefRequest] | None = Field(
+        default=None, description="a batch: brief requests, answered in this order (SUMMARIZER_MAX_STORIES at most)"
+    )
+    group: bool = Field(
+        default=False,
+        description="with articles: a morning's articles (up to SUMMARIZER_MAX_GROUP_ARTICLES), grouped into "
+        "stories first; each story of at least SUMMARIZER_GROUP_MIN_SIZE articles gets a brief (options apply to "
+        "each), the story carried by most outlets first; results[] then carry label and article_ids, and the job "
+        "lists the articles left on their own (unassigned) and those refused (articles_refused)",
+    )
+    callback_url: str | None = Field(
+        default=None,
+        description="http(s) URL POSTed the job's document when it ends done or failed, signed "
+        "(X-Summarizer-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of '<t>.' + body>); retried with backoff",
+    )
+
+    def story_requests(self) -> list[BriefRequest]:
+        if (self.stories is None) == (self.articles is None):
+            raise InputError(
+                "give either articles (one story) or stories (a batch), not both or neither.", field="body"
+            )
+        if self.group and self.stories is not None:
+            raise InputError(
+                "group applies to articles (one list to group into stories), not to stories.", field="group"
+            )
+        if self.stories is not None:
+            if self.options is not None:
+                raise InputError("options belong inside each story of a batch.", field="options")
+            return self.stories
+        return [BriefRequest(articles=self.articles or [], options=self.options or OptionsIn())]
+
+
+# ---- errors ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error as the service answers it: HTTP status, stable code, message, field, headers."""
+
+    status: int
+    code: str
+    message: str
+    field: str | None = None
+    headers: Mapping[str, str] | None = None
+
+    def error_object(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+def failure(error: BaseException, settings: ServiceSettings) -> Failure | None:
+    """The service's answer to an error a brief can end in; None for an unexpected one."""
+    if isinstance(error, QueueFull):
+        message = f"{error}; at most {settings.queue_size} briefs wait at once."
+        return Failure(429, "busy", message, None, {"Retry-After": str(error.retry_after_s)})
+    if isinstance(error, TimeoutError):
+        message = (
+            f"the brief was not finished within {settings.deadline_s:g} s; "
+            "it was stopped. Retry later or send fewer articles."
+        )
+        return Failure(504, "deadline", message)
+    if isinstance(error, InputTooLargeError):
+        return Failure(413, error.code, str(error), error.field)
+    if isinstance(error, InputError):
+        return Failure(422, error.code, str(error), error.field)
+    if isinstance(error, StoryFailed):
+        code = error.error.get("code", "internal")
+        return Failure(_STATUS_OF.get(code, 422), code, str(error), error.error.get("field"))
+    if isinstance(error, GenerationError | ModelError):
+        log.error("generation failed: %s", error)
+        return Failure(503, "generation_failed", f"the model failed on this request: {error}")
+    return None
+
+
+# a worker's story error object → the status the synchronous brief answers with
+_STATUS_OF = {"deadline": 504, "too_large": 413, "generation_failed": 503, "worker_lost": 503, "internal": 500}
+
+
+class NotFound(Exception):
+    """No such job for this key (or it expired)."""
+
+
+class Conflict(Exception):
+    """The job already finished."""
+
+
+# ---- the service -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Story:
+    """A checked brief request: its articles as plain dicts, its options, the model it was
+    admitted for, its cache key."""
+
+    articles: tuple[dict[str, Any], ...]
+    options: BriefOptions
+    model: str
+    key: str
+
+    def request(self) -> dict[str, Any]:
+        """The request as a job stores it; the model is named, so a worker serving another
+        model fails the story (``model_not_served``) instead of writing it with the wrong one."""
+        return {"articles": list(self.articles), "options": {**asdict(self.options), "model": self.model}}
+
+
+class Cache(Protocol):
+    def get(self, key: str) -> dict[str, Any] | None: ...
+    def put(self, key: str, value: dict[str, Any]) -> None: ...
+
+
+def load_summarizer(model: str | None) -> Summarizer:
+    """MiniLM + the named generation model, resolved but not loaded (loading is ``warm_up``):
+    what ``summarizer brief``, the embedded API and a worker run."""
+    from summarizer.models.embed import MiniLMEmbedder
+    from summarizer.models.registry import load_generator
+
+    return Summarizer(MiniLMEmbedder(), load_generator(model))
+
+
+@dataclass(frozen=True)
+class GroupedArticles:
+    """A morning's articles grouped into stories (``group.group_stories``), each story with its
+    article ids, the raw articles its brief reads and a label to show until the brief gives one;
+    the articles left on their own; and per article refused or set aside, its error object."""
+
+    stories: tuple[tuple[str, ...], ...]
+    briefed: tuple[tuple[dict[str, Any], ...], ...]
+    labels: tuple[str, ...]
+    unassigned: tuple[str, ...]
+    refused: tuple[dict[str, Any], ...]
+
+    def grouping(self) -> dict[str, Any]:
+        """What a job keeps of it (``NewJob.grouping``)."""
+        return {
+            "stories": [
+                {"article_ids": list(ids), "label": label} for ids, label in zip(self.stories, self.labels, strict=True)
+            ],
+            "unassigned": list(self.unassigned),
+            "articles_refused": list(self.refused),
+        }
+
+
+def group_articles(
+    raw_articles: Sequence[Mapping[str, Any]], embedder: Embedder, *, max_articles: int, min_size: int
+) -> GroupedArticles:
+    """Group ``raw_articles`` into stories of at least ``min_size`` articles. An article that
+    cannot be read, or that clean leaves empty, is refused (listed) rather than sinking the rest.
+    A story's brief reads at most a brief's article limit of its articles, one per outlet first.
+    ``InputError`` when more than ``max_articles`` are given, none is usable, or no story is found."""
+    if len(raw_articles) > max_articles:
+        raise InputTooLargeError(
+            f"{len(raw_articles)} articles given to group; the limit is {max_articles} "
+            "(SUMMARIZER_MAX_GROUP_ARTICLES). Send them in several jobs.",
+            field="articles",
+        )
+    # every article named before ingest, so that a story's articles can be sent on as they came
+    raw = [
+        {**r, "id": f"article-{i + 1}"} if isinstance(r, Mapping) and r.get("id") in (None, "") else r
+        for i, r in enumerate(raw_articles)
+    ]
+    refused: list[dict[str, Any]] = []
+    limits = Limits(max_articles=max_articles, max_total_chars=max_articles * Limits.max_chars_per_article)
+
+    def refuse(error: InputError) -> None:
+        refused.append({"code": error.code, "message": str(error), "field": error.field})
+
+    prepared = prepare(raw, limits, require_usable=False, refuse=refuse)
+    index_of = {a.id: i for i, a in enumerate(prepared.articles)}
+    for warning in prepared.cleaned.warnings:
+        field = f"articles[{index_of[warning.article_id]}]" if warning.article_id in index_of else "articles"
+        refused.append({"code": warning.code, "message": warning.message, "field": field})
+    set_aside = {w.article_id for w in prepared.cleaned.warnings}
+    usable = [a for a in prepared.articles if a.id not in set_aside]
+    if not usable:
+        raise InputError(
+            f"none of the {len(raw)} articles can be read as news text; the first problem: {refused[0]['message']}",
+            field=refused[0]["field"],
+        )
+    grouping = group_stories(usable, prepared.cleaned.kept, embedder, min_size=min_size)
+    if not grouping.stories:
+        raise InputError(
+            f"the {len(usable)} usable articles tell no story carried by {min_size} or more of them: each was left "
+            "on its own. Brief them one by one (POST /v1/briefs) or send more articles of the same stories.",
+            field="articles",
+            code="no_story",
+        )
+    by_id = {a.id: a for a in usable}
+    raw_by_id: dict[str, Mapping[str, Any]] = {}
+    for r in raw:
+        if isinstance(r, Mapping):
+            raw_by_id.setdefault(str(r["id"]).strip(), r)
+    briefed = []
+    for ids in grouping.stories:
+        # one article per outlet first, so that a large story's brief hears every outlet
+        firsts = list({outlet(by_id[i]): i for i in reversed(ids)}.values())
+        chosen = set((sorted(firsts, key=ids.index) + list(ids))[: Limits.max_articles])
+        briefed.append(tuple({**raw_by_id[i], "id": i} for i in ids if i in chosen))
+    return GroupedArticles(
+        grouping.stories,
+        tuple(briefed),
+        tuple(fallback_label(by_id[ids[0]]) for ids in grouping.stories),
+        grouping.unassigned,
+        tuple(refused),
+    )
+
+
+def owner_of(api_key: str | None) -> str | None:
+    """Who owns a job: a hash of the API key (keys are never stored), None without keys."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:32] if api_key else None
+
+
+class BriefService:
+    """check → cache → queue → run → render, for the routes, the CLI and the workers.
+
+    ``summarizer`` is None in the Redis backend's API process (workers hold the models; claim
+    checks load the embedder alone, on first use)."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        summarizer: Summarizer | None,
+        *,
+        model_name: str,
+        cache: Cache,
+        store: JobStore,
+        queue: JobQueue | None = None,
+    ) -> None:
+        self.settings = settings
+        self.summarizer = summarizer
+        self.model_name = model_name
+        self.cache = cache
+        self.store = store
+        self.queue: JobQueue | None = queue
+        self.admission = Admission(settings.queue_size)
+        # one brief at a time on this process's model: the synchronous briefs and the job thread share it
+        self._model_lock = threading.Lock()
+        self._check_lock = asyncio.Lock()
+        self._check_embedder: Any = None
+        self.webhooks = Webhooks(settings.webhook_secret, settings.webhook_attempts, settings.webhook_allow_private)
+
+    # -- building ---------------------------------------------------------------------------------
+
+    @classmethod
+    def embedded(cls, settings: ServiceSettings, summarizer: Summarizer) -> BriefService:
+        """The single-box backend: SQLite cache and job store, jobs on a thread of this process.
+        Stories a stopped process left unfinished are queued again."""
+        cache_path = settings.cache_path or home() / "cache.sqlite"
+        store = SqliteJobStore(cache_path.with_name("jobs.sqlite"))
+        service = cls(
+            settings,
+            summarizer,
+            model_name=summarizer.generator.name,
+            cache=BriefCache(cache_path),
+            store=store,
+        )
+        local = LocalQueue(service.run_story, service.deliver)
+        service.queue = local
+        resumed = local.resume(store)
+        if resumed:
+            log.info("queued again %d unfinished job stories", resumed)
+        return service
+
+    # -- check ------------------------------------------------------------------------------------
+
+    def story(self, request: BriefRequest | Mapping[str, Any]) -> Story:
+        """The checked request (``InputError`` for anything a brief would refuse), without a model."""
+        if not isinstance(request, BriefRequest):
+            request = BriefRequest.model_validate(request)
+        if request.options.model not in (None, self.model_name):
+            raise InputError(
+                f"model {request.options.model!r} is not served here; this server runs {self.model_name!r} "
+                "(see GET /v1/models).",
+                field="options.model",
+                code="model_not_served",
+            )
+        articles = tuple(article.model_dump(exclude_none=True) for article in request.articles)
+        options = request.options.brief_options().validated()
+        prepare(articles, self.summarizer.limits if self.summarizer else Limits())
+        return Story(articles, options, self.model_name, cache_key(articles, asdict(options), self.model_name))
+
+    # -- run --------------------------------------------------------------------------------------
+
+    def write(
+        self,
+        story: Story,
+        cancel: threading.Event,
+        on_sentence: Callable[[dict[str, Any]], None] = lambda _: None,
+        on_plan: Callable[[int], None] = lambda _: None,
+        *,
+        deadline_s: float | None = None,
+    ) -> dict[str, Any]:
+        """The renderings of a checked story, from the cache or written now on this process's
+        model (one at a time). Past ``deadline_s`` the brief stops with ``TimeoutError``."""
+        cached = self.cache.get(story.key)
+        if cached is not None:
+            for sentence in cached["json"]["sentences"]:
+                on_sentence(sentence)
+            return cached
+        if self.summarizer is None:
+            raise RuntimeError("this process has no model: briefs are written by `summarizer worker`")
+        timed_out = threading.Event()
+        timer = threading.Timer(deadline_s, lambda: (timed_out.set(), cancel.set())) if deadline_s else None
+        try:
+            with self._model_lock:
+                if timer is not None:
+                    timer.start()
+                brief = self.summarizer.brief(
+                    story.articles,
+                    story.options,
+                    cancel=cancel,
+                    on_sentence=lambda _, sentence: on_sentence(sentence_dict(sentence)),
+                    on_plan=on_plan,
+                )
+        except BriefCancelled:
+            if timed_out.is_set():
+                raise TimeoutError from None
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+        result = renderings(brief)
+        self.cache.put(story.key, result)
+        return result
+
+    async def brief(self, story: Story, gone: Callable[[], Awaitable[bool]]) -> tuple[dict[str, Any] | None, str]:
+        """(renderings, "hit"|"miss"); renderings None when the caller went away (``gone``).
+        Raises ``QueueFull``, ``TimeoutError`` and the brief's own errors."""
+        cached = await asyncio.to_thread(self.cache.get, story.key)
+        if cached is not None:
+            return cached, "hit"
+        if self.summarizer is None:
+            return await self._brief_by_worker(story, gone), "miss"
+        task, cancel = self.admission.submit(lambda cancel: self.write(story, cancel))
+        deadline = time.monotonic() + self.settings.deadline_s
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=0.25)
+            if done:
+                try:
+                    return task.result(), "miss"
+                except BriefCancelled:  # cancelled between our check and its finish
+                    return None, "miss"
+            if await gone():
+                cancel.set()
+                return None, "miss"
+            if time.monotonic() > deadline:
+                cancel.set()
+                raise TimeoutError
+
+    async def stream(self, story: Story, fmt: Format) -> tuple[AsyncIterator[dict[str, Any]], str]:
+        """(events, "hit"|"miss"): a ``sentence`` event as each sentence is verified, then the
+        ``brief`` event, or an ``error`` event. A full queue raises ``QueueFull`` here, before
+        any event, so it is a plain 429."""
+        cached = await asyncio.to_thread(self.cache.get, story.key)
+        if cached is not None:
+            return _replayed(cached, fmt), "hit"
+        if self.summarizer is None:
+            return self._stream_by_worker(story, fmt), "miss"
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        written = 0
+
+        def on_sentence(sentence: dict[str, Any]) -> None:  # in the worker thread
+            nonlocal written
+            written += 1
+            loop.call_soon_threadsafe(ready.put_nowait, sentence_event(written, sentence))
+
+        task, cancel = self.admission.submit(lambda cancel: self.write(story, cancel, on_sentence))
+
+        async def events() -> AsyncIterator[dict[str, Any]]:
+            deadline = time.monotonic() + self.settings.deadline_s
+            next_event: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(ready.get())
+            try:
+                while True:
+                    done, _ = await asyncio.wait({task, next_event}, timeout=0.25, return_when=asyncio.FIRST_COMPLETED)
+                    if next_event in done:
+                        yield next_event.result()
+                        next_event = asyncio.ensure_future(ready.get())
+                        continue
+                    if task in done:
+                        # the worker scheduled its sentence events before its result: drain them
+                        while not ready.empty():
+                            yield ready.get_nowait()
+                        try:
+                            result = task.result()
+                        except BriefCancelled:
+                            return
+                        except Exception as error:
+                            yield self.error_event(error)
+                            return
+                        yield brief_event(result, fmt)
+                        return
+                    if time.monotonic() > deadline:
+                        cancel.set()
+                        yield self.error_event(TimeoutError())
+                        return
+            finally:
+                next_event.cancel()
+                if not task.done():  # the client went away (Starlette cancels the stream)
+                    cancel.set()
+
+        return events(), "miss"
+
+    def error_event(self, error: BaseException) -> dict[str, Any]:
+        explained = failure(error, self.settings)
+        if explained is None:
+            raise error
+        return {"event": "error", "status": explained.status, "error": explained.error_object()}
+
+    async def check_claims(
+        self, articles: Sequence[Mapping[str, Any]], claims: Sequence[str]
+    ) -> tuple[ClaimCheck, ...]:
+        """Each claim checked against the articles as brief sentences are (embedder only; one
+        check at a time: two at once only split the same cores)."""
+        from summarizer.brief.check import check_claims
+
+        claims = validate_claims(claims)
+        limits = self.summarizer.limits if self.summarizer else Limits()
+        prepare(articles, limits)  # bad articles are refused before waiting for the lock
+        async with self._check_lock:
+            embedder = self.summarizer.embedder if self.summarizer else await asyncio.to_thread(self._embedder)
+            return await asyncio.to_thread(check_claims, articles, claims, embedder, limits)
+
+    def _embedder(self) -> Any:
+        if self._check_embedder is None:
+            from summarizer.models.embed import MiniLMEmbedder
+
+            embedder = MiniLMEmbedder()
+            embedder.warm_up()
+            self._check_embedder = embedder
+        return self._check_embedder
+
+    # -- jobs -------------------------------------------------------------------------------------
+
+    def submit_job(self, request: JobRequest, owner: str | None) -> dict[str, Any]:
+        """Admit a job: every story checked now (a bad one is stored as that story's error; all
+        bad is an ``InputError``), the callback URL checked, then each story queued. With
+        ``group``, the articles are grouped into stories first (``group_articles``, here, before
+        the answer: about 20 ms an article), each story briefed with the request's options."""
+        stories = request.story_requests()
+        grouping = None
+        if request.group:
+            grouped = group_articles(
+                [article.model_dump(exclude_none=True) for article in request.articles or []],
+                self.summarizer.embedder if self.summarizer else self._embedder(),
+                max_articles=self.settings.max_group_articles,
+                min_size=self.settings.group_min_size,
+            )
+            options = request.options or OptionsIn()
+            stories = [
+                BriefRequest(articles=[ArticleIn(**article) for article in briefed], options=options)
+                for briefed in grouped.briefed
+            ]
+            grouping = grouped.grouping()
+        elif len(stories) > self.settings.max_stories:
+            raise InputTooLargeError(
+                f"a batch holds at most {self.settings.max_stories} stories (SUMMARIZER_MAX_STORIES); "
+                f"got {len(stories)}. Split it into several jobs.",
+                field="stories",
+            )
+        if request.callback_url is not None:
+            if self.settings.webhook_secret is None:
+                raise InputError(
+                    "this service has no webhook secret (SUMMARIZER_WEBHOOK_SECRET), so it cannot sign "
+                    "callbacks; poll GET /v1/jobs/{id} instead.",
+                    field="callback_url",
+                )
+            webhook.check_callback_url(request.callback_url, allow_private=self.settings.webhook_allow_private)
+        checked: list[dict[str, Any]] = []
+        refused: list[dict[str, Any] | None] = []
+        for number, story_request in enumerate(stories):
+            try:
+                checked.append(self.story(story_request).request())
+                refused.append(None)
+            except InputError as error:
+                if request.stories is None and not request.group:
+                    raise
+                prefix = f"stories[{number}]"
+                explained = failure(error, self.settings)
+                assert explained is not None
+                checked.append(story_request.model_dump(exclude_none=True))
+                refused.append({**explained.error_object(), "field": f"{prefix}.{error.field}"})
+        if all(r is not None for r in refused):
+            first = next(r for r in refused if r is not None)
+            raise InputError(
+                f"no story of the batch can be briefed; the first: {first['message']}", field=first["field"]
+            )
+        job = NewJob(
+            owner, tuple(checked), tuple(refused), request.callback_url, self.settings.job_ttl_s, grouping=grouping
+        ).with_id()
+        self.store.create(job)
+        assert self.queue is not None
+        for index, problem in enumerate(refused):
+            if problem is None:
+                self.queue.enqueue_story(job.id, index)
+        state = self.store.get(job.id)
+        assert state is not None
+        return job_document(state, "json")
+
+    def job(self, job_id: str, owner: str | None, fmt: Format = "json") -> dict[str, Any]:
+        return job_document(self._owned(job_id, owner), fmt)
+
+    def cancel_job(self, job_id: str, owner: str | None) -> dict[str, Any]:
+        job = self._owned(job_id, owner)
+        if not self.store.cancel(job_id):
+            raise Conflict(f"job {job_id} has already ended ({job.status}); there is nothing to cancel.")
+        return self.job(job_id, owner)
+
+    def _owned(self, job_id: str, owner: str | None) -> JobState:
+        job = self.store.get(job_id)
+        # another key's job is "not found", not "forbidden": its existence is not revealed
+        if job is None or job.owner != owner:
+            raise NotFound(
+                f"no job {job_id} for this API key (jobs expire {self.settings.job_ttl_s:,} s after creation)."
+            )
+        return job
+
+    def run_story(self, job_id: str, index: int) -> None:
+        """Write one story of a job (what the embedded job thread and a Redis worker call)."""
+        assert self.queue is not None
+        run_story(
+            self.store,
+            self.queue,
+            lambda request, cancel, on_sentence, on_plan: self.write(
+                self.story(request), cancel, on_sentence, on_plan, deadline_s=self.settings.deadline_s
+            ),
+            lambda error: (f := failure(error, self.settings)) and f.error_object(),
+            job_id,
+            index,
+            tries=self.settings.job_tries,
+            webhooks=self.webhooks,
+        )
+
+    def deliver(self, job_id: str, attempt: int) -> None:
+        assert self.queue is not None
+        deliver(self.store, self.queue, job_id, attempt, self.webhooks)
+
+    # -- the Redis backend's synchronous briefs: a one-story job, waited for ------------------------
+
+    async def _brief_by_worker(self, story: Story, gone: Callable[[], Awaitable[bool]]) -> dict[str, Any] | None:
+        job_id = self._submit_internal(story)
+        deadline = time.monotonic() + self.settings.deadline_s
+        while True:
+            state = await asyncio.to_thread(self.store.get, job_id)
+            if state is not None and state.stories[0].status in FINISHED:
+                return _story_result(state)
+            if await gone():
+                await asyncio.to_thread(self.store.cancel, job_id)
+                return None
+            if time.monotonic() > deadline:
+                await asyncio.to_thread(self.store.cancel, job_id)
+                raise TimeoutError
+            await asyncio.sleep(0.25)
+
+    async def _stream_by_worker(self, story: Story, fmt: Format) -> AsyncIterator[dict[str, Any]]:
+        job_id = self._submit_internal(story)
+        deadline = time.monotonic() + self.settings.deadline_s
+        sent = 0
+        finished = False
+        try:
+            while True:
+                state = await asyncio.to_thread(self.store.get, job_id)
+                if state is None:
+                    return
+                for sentence in state.stories[0].sentences[sent:]:
+                    sent += 1
+                    yield sentence_event(sent, sentence)
+                if state.stories[0].status in FINISHED:
+                    finished = True
+                    try:
+                        result = _story_result(state)
+                    except Exception as error:
+                        yield self.error_event(error)
+                        return
+                    if result is not None:
+                        yield brief_event(result, fmt)
+                    return
+                if time.monotonic() > deadline:
+                    yield self.error_event(TimeoutError())
+                    return
+                await asyncio.sleep(0.25)
+        finally:
+            if not finished:
+                await asyncio.to_thread(self.store.cancel, job_id)
+
+    def _submit_internal(self, story: Story) -> str:
+        job = NewJob(None, (story.request(),), (None,), None, self.settings.job_ttl_s).with_id()
+        self.store.create(job)
+        assert self.queue is not None
+        self.queue.enqueue_story(job.id, 0)
+        return job.id
+
+
+def _story_result(state: JobState) -> dict[str, Any] | None:
+    """A finished one-story job's renderings; its error re-raised as the service's error."""
+    story = state.stories[0]
+    if story.result and "renderings" in story.result:
+        return story.result["renderings"]
+    if story.status == "cancelled":
+        return None
+    error = (story.result or {}).get("error", {})
+    raise StoryFailed(error)
+
+
+class StoryFailed(Exception):
+    """A story a worker failed, carrying its error object (the Redis backend's synchronous briefs)."""
+
+    def __init__(self, error: Mapping[str, Any]) -> None:
+        super().__init__(error.get("message", "the brief failed"))
+        self.error = dict(error)
+
+
+def _replayed(result: dict[str, Any], fmt: Format) -> AsyncIterator[dict[str, Any]]:
+    """A cached brief as the events a fresh one would have streamed."""
+
+    async def events() -> AsyncIterator[dict[str, Any]]:
+        for number, sentence in enumerate(result["json"]["sentences"], 1):
+            yield sentence_event(number, sentence)
+        yield brief_event(result, fmt)
+
+    return events()

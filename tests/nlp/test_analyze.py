@@ -1,0 +1,31 @@
+"""The spaCy parse: the real en_core_web_sm pipeline from the hash-locked wheel."""
+
+import pytest
+
+from summarizer.errors import ModelError
+from summarizer.nlp import analyze
+
+
+def test_parse_reads_roles_entities_and_lemmas():
+    doc = analyze.parse("Moscow was accused by Kyiv of new demands on Friday.")
+    by_text = {t.text: t for t in doc}
+    assert by_text["accused"].lemma_ == "accuse"
+    assert by_text["Moscow"].dep_ == "nsubjpass" and by_text["Kyiv"].dep_ == "pobj"
+    assert {(e.text, e.label_) for e in doc.ents} >= {("Moscow", "GPE"), ("Friday", "DATE")}
+
+
+def test_each_text_is_parsed_once():
+    first, second = analyze.parse_many(["One sentence here.", "Another one there."])
+    assert analyze.parse("One sentence here.") is first
+    assert analyze.parse_many(["Another one there.", "One sentence here."]) == [second, first]
+
+
+def test_a_missing_pipeline_names_the_install_command(monkeypatch):
+    monkeypatch.setattr(analyze, "PIPELINE", "en_core_web_sm_missing")
+    analyze.nlp.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="nlp.lock"):
+            analyze.nlp()
+    finally:
+        monkeypatch.undo()
+        analyze.nlp.cache_clear()
