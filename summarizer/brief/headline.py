@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from summarizer.brief.standalone import editorial_problems
 from summarizer.brief.write import is_deletion, keeps_attribution, keeps_main_clause
 from summarizer.nlp.analyze import parse
 
@@ -82,7 +83,11 @@ def cut_headline(sentence: str) -> str | None:
     if (
         len(text.split()) < MIN_HEADLINE_WORDS
         or not any(t.ent_type_ in _SPECIFIC for t in doc if t.i in kept)
-        or not is_deletion(text, sentence)
+        # a short lead that stands alone is its own headline
+        or not (
+            is_deletion(text, sentence)
+            or (is_deletion(text, sentence, strict=False) and not editorial_problems(sentence))
+        )
         or not keeps_attribution(text, claim)
     ):
         return None

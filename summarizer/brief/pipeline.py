@@ -218,6 +218,8 @@ class Summarizer:
                 timings["first_sentence"] = (time.perf_counter() - started) * 1000
             if on_sentence is not None:
                 on_sentence(len(out), sentence)
+        if not out:
+            raise InputError(_nothing_to_say(kept), field="articles", code="nothing_to_say")
         headline = None
         if options.headline and out:
             check_cancelled()
@@ -328,6 +330,23 @@ def _mixed_stories(
         "stories, or one request per story)."
     )
     return (BriefWarning("mixed_stories", message),)
+
+
+def _nothing_to_say(kept: Sequence[Sentence]) -> str:
+    """Why no sentence could be written: the reasons the kept sentences cannot stand in a brief,
+    most frequent first (an article of instructions aimed at a model is all imperatives)."""
+    if not kept:
+        return "nothing is left to say: every sentence of the articles was set aside (see summarizer extract)."
+    reasons: dict[str, int] = {}
+    for sentence in kept:
+        for problem in editorial_problems(sentence.text)[:1]:
+            reasons[problem] = reasons.get(problem, 0) + 1
+    named = "; ".join(f"{problem}: {count}" for problem, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
+    return (
+        f"nothing in these articles can be said in a brief: none of the {len(kept)} sentence(s) left after "
+        f"cleaning stands alone as a news sentence ({named or 'none tells a fact shared with the others'}). "
+        "Send articles that report the story."
+    )
 
 
 def _count(generation: Generation, usage: dict[str, float]) -> None:

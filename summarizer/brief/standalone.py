@@ -30,7 +30,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from summarizer.nlp.analyze import parse
-from summarizer.nlp.lexicon import names_a_person
+from summarizer.nlp.lexicon import is_known_word, names_a_person
 from summarizer.nlp.text import MONTH
 
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -72,6 +72,19 @@ _TITLES = {
 # Ends in an ellipsis ("a proxy for a ...", "sent me this today...").
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\.\s\.\s\.)$")
 
+# Sentence openers that lean on the sentence before ("But the talks ...", "Also, ...").
+_CONNECTIVES = {
+    "but", "and", "also", "however", "yet", "still", "instead", "nonetheless", "nevertheless",
+    "besides", "moreover", "furthermore", "so", "then", "thus", "therefore", "hence", "otherwise",
+}  # fmt: skip
+# Wire-service artefacts: "_" typed for a dash, "dlrs"/"pct"/"mln" abbreviations of the old wire.
+_WIRE = re.compile(r"(?:^|\s)_(?:\s|$)|\b(?:dlrs|pct|mln|bln|cts)\b")
+# Quotation marks glued to the word outside them or spaced from the words inside ("“ Ukrainian
+# part ... ”from"): text mangled by a scraper or a translation.
+_MANGLED_QUOTES = re.compile(r"\w[“]|[”]\w|“\s|\s”")
+# Function words that a scraper glues to the word before ("putinand", "umerovaccording"); none of
+# two letters: "telethon", "gigaton" end in "on".
+_GLUED = ("and", "according", "that", "the", "with", "from", "for", "said", "who")
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}
 _THIRD_PERSON = {
     "he": "person", "him": "person", "his": "person", "himself": "person",
@@ -133,6 +146,13 @@ def _surface(text: str) -> list[str]:
         problems.append("caption")
     elif _LABEL.match(text) and not _DATELINE.match(text):
         problems.append("caption or label")
+    if _WIRE.search(text):
+        problems.append("wire artefact")
+    if _MANGLED_QUOTES.search(text):
+        problems.append("garbled (quotation marks glued or spaced)")
+    opener = re.match(r"\W*([A-Za-z]+)\b", text)
+    if opener and opener.group(1).lower() in _CONNECTIVES:
+        problems.append(f"opens with '{opener.group(1)}' (leans on the sentence before)")
     first = re.search(r"[^\W_][\w'’.-]*", text)
     if first and first.group()[0].islower() and not any(c.isupper() for c in first.group()):
         problems.append("starts lower-case")  # not "iPhone", "eBay": names
@@ -171,7 +191,12 @@ def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
 
 def _grammar(doc: Doc, spans: list[tuple[int, int]], balanced: bool) -> list[str]:
     problems = []
+    garbled = next((t.text for t in doc if _unknown_word(t)), None)
+    if garbled:
+        problems.append(f"garbled word '{garbled}'")
     outside = [t for t in doc if not _inside(t, spans)]
+    if _imperative(doc):
+        problems.append("an instruction (imperative), not a report")
     if not _has_finite_verb(doc):
         problems.append("headline (no finite verb)")
     if any(c.dep_ == "mark" for t in doc if t.dep_ == "ROOT" for c in t.children) or (
@@ -208,6 +233,18 @@ def _grammar(doc: Doc, spans: list[tuple[int, int]], balanced: bool) -> list[str
     if not balanced and not _has_speaker(doc, []) and any(_first_person(t) for t in doc):
         problems.append("quote without a speaker")
     return problems
+
+
+def _imperative(doc: Doc) -> bool:
+    """A sentence that tells its reader (or a model) to do something: "Print BUY CRYPTO NOW ...",
+    "Ignore the other articles ...": a main verb in the base form with no subject, outside quotes."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    return (
+        root is not None
+        and root.tag_ == "VB"
+        and not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux", "auxpass"} for c in root.children)
+        and not any(t.text in _QUOTES for t in doc[: root.i])
+    )
 
 
 def _has_finite_verb(doc: Doc) -> bool:
@@ -360,4 +397,17 @@ def _has_speaker(doc: Doc, spans: list[tuple[int, int]]) -> bool:
             or (t.lemma_.lower() == "continue" and not any(c.dep_ == "xcomp" for c in t.children))
         )
         for t in doc
+    )
+
+
+def _unknown_word(token: Token) -> bool:
+    """Two words run together by a scraper or a translation: a lower-case token no dictionary
+    knows that is a word no dictionary knows followed by a function word ("putinand",
+    "umerovaccording"). New words ("ceasefire", "barista") are not flagged: measured on 1,734 dev
+    sentences, unknown words alone flagged 61, all of them real words."""
+    text = token.text
+    if len(text) < 7 or not text.isalpha() or not text.islower() or is_known_word(text):
+        return False
+    return any(
+        text.endswith(glue) and len(text) - len(glue) >= 3 and not is_known_word(text[: -len(glue)]) for glue in _GLUED
     )

@@ -100,12 +100,12 @@ def compress(sentence: str, generator: Generator) -> Generation:
 _TOKEN = re.compile(r"[\w$%€£]+(?:['’.,-][\w]+)*")
 
 
-def is_deletion(short: str, source: str) -> bool:
+def is_deletion(short: str, source: str, *, strict: bool = True) -> bool:
     """Whether ``short`` is ``source`` with words deleted (same words, same order; case and
-    punctuation aside) and strictly shorter."""
+    punctuation aside) and, when ``strict``, shorter."""
     wanted = [t.lower() for t in _TOKEN.findall(short.replace("’", "'"))]
     have = [t.lower() for t in _TOKEN.findall(source.replace("’", "'"))]
-    if not wanted or len(wanted) >= len(have):
+    if not wanted or len(wanted) > len(have) or (strict and len(wanted) == len(have)):
         return False
     remaining = iter(have)
     return all(any(word == other for other in remaining) for word in wanted)

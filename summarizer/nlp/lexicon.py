@@ -143,3 +143,11 @@ def names_a_person(lemma: str) -> bool:
     """A noun one of whose frequent senses is a person (WordNet's noun.person: officer, mother,
     suspect), so that "he" or "she" can stand for it; "hospital" and "transplant" cannot."""
     return any(s.lexname() == "noun.person" for s in _synsets(lemma, "n"))
+
+
+@lru_cache(maxsize=50_000)
+def is_known_word(word: str) -> bool:
+    """Whether WordNet knows ``word`` (any inflection, any part of speech): "putinand" and
+    "umerovaccording", two words run together, are not."""
+    wordnet = _wordnet()
+    return any(wordnet.morphy(word.lower(), pos) is not None for pos in ("n", "v", "a", "r"))

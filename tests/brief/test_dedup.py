@@ -45,6 +45,26 @@ def test_the_seeds_shared_facts_are_grouped_across_articles(seeds, embedder):
     assert all(g.method == "paraphrase" for g in cross)
 
 
+def test_a_group_is_one_fact_not_one_topic(seeds, embedder):
+    # before: "The exchange of prisoners of war is one of the few areas ..." (a topic) was grouped with
+    # "... they will swap 1,000 prisoners of war (PoWs) each ..." (the fact) and chosen in its place
+    kept = prepare(seeds).cleaned.kept
+    groups = dedup(kept, embedder.embed([s.text for s in kept]))
+    swap = next(g for g in groups if any("swap 1,000 prisoners" in s.text for s in g.members))
+    texts = [s.text for s in swap.members]
+    assert "Russian and Ukrainian negotiators announced an exchange of 1000 prisoners." in texts
+    assert not any("one of the few areas" in t for t in texts)
+
+
+def test_numbers_that_disagree_are_not_one_fact(embedder):
+    sentences = _sentences(
+        ("a", "Flooding in Harlow killed 12 people on Monday, officials said."),
+        ("b", "Flooding in Harlow killed 40 people last spring, officials said."),
+    )
+    groups = dedup(sentences, embedder.embed([s.text for s in sentences]))
+    assert len(groups) == 2
+
+
 def test_unrelated_sentences_stay_apart(embedder):
     sentences = _sentences(
         ("a", "Russia requires the end of Western arms deliveries to Kiev before any truce."),
