@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import DATA, articles_of, load_clusters  # noqa: E402
 
 from summarizer.brief.pipeline import BriefOptions, Summarizer  # noqa: E402
+from summarizer.errors import InputError  # noqa: E402
 from summarizer.models.embed import MiniLMEmbedder  # noqa: E402
 from summarizer.models.registry import DEFAULT_MODEL, load_generator  # noqa: E402
 from summarizer.service.files import read_articles  # noqa: E402
@@ -99,7 +100,10 @@ def sheet(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
-_LABEL = re.compile(r"^SENT (\S+) S(\d+) (SUPPORTED|CITATION_GAP|UNSUPPORTED) editor_ready=(yes|no)\s*\|?\s*(.*)$")
+_LABEL = re.compile(
+    r"^SENT (\S+) S(\d+) (SUPPORTED|CITATION_GAP|UNSUPPORTED) editor_ready=(yes|no)(?: copied=(yes|no))?\s*\|?\s*(.*)$"
+)
+_BRIEF = re.compile(r"^BRIEF (\S+) coverage=([1-5]) main_news=(yes|no) first=(yes|no) readable=([1-5])\s*\|?\s*(.*)$")
 
 
 def how_made(sentence: dict) -> str:
@@ -118,17 +122,21 @@ def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
         (r["brief_id"], s["n"]): (r, s) for r in json.loads(briefs.read_text(encoding="utf-8")) for s in r["sentences"]
     }
     labels = {}
+    brief_labels = {}
     for path in label_files:
         for line in path.read_text(encoding="utf-8").splitlines():
             match = _LABEL.match(line.strip())
             if match:
                 labels[(match.group(1), int(match.group(2)))] = match.groups()
+            match = _BRIEF.match(line.strip())
+            if match:
+                brief_labels[match.group(1)] = match.groups()
     missing = sorted(set(records) - set(labels))
     if missing:
         raise SystemExit(f"no label for {len(missing)} sentence(s), e.g. {missing[:3]}")
     rows = []
     for key, (record, sentence) in records.items():
-        _, _, label, ready, note = labels[key]
+        _, _, label, ready, copied, note = labels[key]
         open_licence = record["set"] not in ("multinews_dev28", "unseen")
         rows.append(
             {
@@ -139,12 +147,26 @@ def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
                 "made": how_made(sentence),
                 "label": label,
                 "editor_ready": ready == "yes",
+                **({"copied": copied == "yes"} if copied else {}),
                 **({"text": sentence["text"], "note": note} if open_licence else {}),
+            }
+        )
+    for brief_id, (_, coverage, main_news, first, readable, _note) in brief_labels.items():
+        rows.append(
+            {
+                "brief_id": brief_id,
+                "made": "brief",
+                "coverage": int(coverage),
+                "main_news": main_news == "yes",
+                "first": first == "yes",
+                "readable": int(readable),
             }
         )
     if save:
         save.parent.mkdir(parents=True, exist_ok=True)
         save.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    whole = [r for r in rows if r["made"] == "brief"]
+    rows = [r for r in rows if r["made"] != "brief"]
     headlines = [r for r in rows if r["made"] == "headline"]
     rows = [r for r in rows if r["made"] != "headline"]  # the brief's sentences, scored as before
     total = len(rows)
@@ -167,6 +189,15 @@ def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
         if subset:
             summary[f"supported_pct_of_{kind}"] = share(subset, "SUPPORTED")
             summary[f"editor_ready_pct_of_{kind}"] = share(subset, "editor_ready")
+    copied = [r for r in rows if "copied" in r]
+    if copied:
+        summary["copied_pct"] = round(100 * sum(r["copied"] for r in copied) / len(copied), 1)
+    if whole:
+        summary["briefs_labelled"] = len(whole)
+        summary["coverage_mean"] = round(sum(r["coverage"] for r in whole) / len(whole), 2)
+        summary["readable_mean"] = round(sum(r["readable"] for r in whole) / len(whole), 2)
+        summary["main_news_pct"] = round(100 * sum(r["main_news"] for r in whole) / len(whole), 1)
+        summary["main_news_first_pct"] = round(100 * sum(r["first"] for r in whole) / len(whole), 1)
     if headlines:
         summary["headlines"] = len(headlines)
         summary["headline_supported_pct"] = share(headlines, "SUPPORTED")
@@ -180,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="clusters per set")
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--fuse", action="store_true", help="let the model fuse a group when compression fails")
+    parser.add_argument("--max-words", type=int, default=BriefOptions().max_words, help="the briefs' word budget")
     parser.add_argument("--out", type=Path)
     parser.add_argument(
         "--clusters", type=Path, help="brief the clusters of this JSONL file instead (stories never tuned on)"
@@ -199,7 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     records = []
     for brief_id, set_name, raw in stories(args.data, args.limit, args.clusters):
         started = time.perf_counter()
-        brief = summarizer.brief(raw, BriefOptions())
+        try:
+            brief = summarizer.brief(raw, BriefOptions(max_words=args.max_words))
+        except InputError as error:  # a story with nothing to say is reported, not fatal
+            print(f"{brief_id}: refused: {error}", file=sys.stderr, flush=True)
+            continue
         records.append(brief_record(brief_id, set_name, brief))
         quoted = sum(s.extractive for s in brief.sentences)
         print(

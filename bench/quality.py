@@ -9,8 +9,9 @@ Systems: ``brief`` (this project), ``lead`` (first sentence of each article, the
 second, ...), ``lexrank`` (sumy's LexRank, fed our Punkt data) and ``stuff`` (the same LLM
 given all articles in one prompt, cut to its context, asked for a summary).
 
-Metrics: ROUGE-1/2/L/Lsum F1 (rouge-score, stemmer on) at 250 words and at the brief's own
-length; the citation aligner against the human alignments of dev28 (precision, recall,
+Metrics: ROUGE-1/2/L/Lsum F1 (rouge-score, stemmer on) at 250 words, at ``--short`` words (100 by
+default: the brief written again with that budget, the other systems cut to it) and at the brief's
+own length; the citation aligner against the human alignments of dev28 (precision, recall,
 share with ≥1 correct source); support of summary sentences (the verifier's checks; optional
 yes/no judgement by the LLM); numbers and names of a summary found in its cited sentences;
 dedup groups per cluster; repeated facts inside a summary (sentence pairs with cosine ≥ 0.8);
@@ -296,7 +297,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 sentences = [s.text for s in brief.sentences]
                 citations = [s.citations for s in brief.sentences]
+                short = summarizer.brief(
+                    articles_of(cluster), BriefOptions(max_sentences=20, max_words=args.short, headline=False)
+                )
                 extra = {
+                    "short_sentences": [s.text for s in short.sentences],
                     "extractive": sum(s.extractive for s in brief.sentences),
                     "usage": brief.usage,
                     "groups_merged": sum(len(g.members) > 1 for g in brief.groups),
@@ -319,6 +324,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "words": len(" ".join(sentences).split()),
                 "sentences": sentences,
                 "rouge_250": rouge(text_250, cluster["references"]),
+                "rouge_short": rouge(
+                    as_text(extra.get("short_sentences", sentences), args.short), cluster["references"]
+                ),
                 "support": support_scores(sentences, citations, judge if system == "brief" else None),
                 "repeated_pairs": repeated_pairs(sentences, embedder),
                 **extra,
@@ -350,15 +358,19 @@ def summarize(run_data: dict[str, Any], systems: list[str]) -> dict[str, Any]:
         def mean(field, entries=entries):
             return round(statistics.mean(field(e) for e in entries), 2) if entries else None
 
-        by_set = {}
+        by_set, short_by_set = {}, {}
         for set_name in sorted({r["set"] for r in rows}):
             subset = [r["systems"][system] for r in rows if r["set"] == set_name and system in r["systems"]]
             by_set[set_name] = {
                 k: round(statistics.mean(e["rouge_250"][k] for e in subset), 2)
                 for k in ("rouge1", "rouge2", "rougeL", "rougeLsum")
             }
+            short_by_set[set_name] = {
+                k: round(statistics.mean(e["rouge_short"][k] for e in subset), 2) for k in ("rouge1", "rouge2")
+            }
         summary[system] = {
             "rouge_250": by_set,
+            "rouge_short": short_by_set,
             "rouge2_own_length": mean(lambda e: e.get("rouge_own_length", e["rouge_250"])["rouge2"]),
             "verifier_supported": mean(lambda e: e["support"]["verifier_supported"]),
             "judge_supported": mean(lambda e: e["support"].get("judge_supported", float("nan")))
@@ -389,11 +401,12 @@ def summarize(run_data: dict[str, Any], systems: list[str]) -> dict[str, Any]:
     return summary
 
 
-def table(summary: dict[str, Any], systems: list[str], command: str) -> str:
+def table(summary: dict[str, Any], systems: list[str], command: str, short: int) -> str:
     sets = sorted(next(iter(summary[s]["rouge_250"] for s in systems)))
     header = (
         ["system"]
         + [f"{s.split('_')[0]} R1/R2/RL/RLsum @250w" for s in sets]
+        + [f"{s.split('_')[0]} R1/R2 @{short}w" for s in sets]
         + [
             "R2 @brief length",
             "verifier-supported %",
@@ -409,7 +422,7 @@ def table(summary: dict[str, Any], systems: list[str], command: str) -> str:
         s = summary[system]
         rouge_cells = [
             "{rouge1:.1f} / {rouge2:.1f} / {rougeL:.1f} / {rougeLsum:.1f}".format(**s["rouge_250"][x]) for x in sets
-        ]
+        ] + ["{rouge1:.1f} / {rouge2:.1f}".format(**s["rouge_short"][x]) for x in sets]
         judge = "–" if s["judge_supported"] is None else f"{s['judge_supported']:.1f}"
         lines.append(
             "| "
@@ -489,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         default=11_000,
         help="characters of articles in the stuff prompt (~3,300 tokens of a 4,096 context)",
     )
+    parser.add_argument("--short", type=int, default=100, help="the shorter length scored besides 250 words")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality")
     args = parser.parse_args(argv)
     args.systems = [s for s in args.systems.split(",") if s]
@@ -503,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python bench/quality.py " + " ".join(argv if argv is not None else sys.argv[1:])
     (args.out / "results.json").write_text(json.dumps(run_data, indent=1, ensure_ascii=False))
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1))
-    rendered = table(summary, args.systems, command.strip())
+    rendered = table(summary, args.systems, command.strip(), args.short)
     (args.out / "table.md").write_text(rendered)
     chart(summary, args.systems, args.out / "chart.png")
     print(rendered)
