@@ -98,8 +98,10 @@ def prepare(
     return Prepared(articles, sentences, cleaned)
 
 
-# The headline is cut from the brief's first sentence that gives one (of its first three: the story's opening).
-HEADLINE_SOURCES = 3
+# The headline is cut from the brief's first sentence only: it states the main news (plan.py). Cut from
+# the second or third, on unseen stories it named a side fact ("The pair has one son", "Nasdaq officials
+# scrambled to figure out what happened"); no headline is better than one that misleads.
+HEADLINE_SOURCES = 1
 
 
 class Summarizer:
