@@ -147,10 +147,15 @@ def clean(articles: Sequence[Article], sentences: Sequence[Sentence], *, require
     ``require_usable``, raises ``InputError`` naming every article and why when nothing at all can
     be used (otherwise every article gets its warning and nothing is kept)."""
     foreign = _foreign_paragraphs(sentences)
+    texts = {a.id: a.text for a in articles}
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
     for sentence in sentences:
-        reason = _reason_to_drop(sentence.text) or foreign.get((sentence.article_id, sentence.paragraph))
+        reason = (
+            _reason_to_drop(sentence.text)
+            or foreign.get((sentence.article_id, sentence.paragraph))
+            or _continues_a_cut_sentence(texts[sentence.article_id][: sentence.start])
+        )
         if reason is None:
             kept.append(sentence)
         else:
@@ -248,6 +253,19 @@ def _is_list(text: str) -> bool:
         return False
     tokens = words(text)
     return bool(tokens) and sum(t in STOPWORDS for t in tokens) / len(tokens) < LIST_MAX_STOPWORD_SHARE
+
+
+# Words a sentence cannot end on: text after one continues the sentence a splitter (ours, or a
+# dataset's) cut: "... a body believed to be the remains of | Savannah Gold were found ..." (a
+# dev28 line that strict readers found quoted, its hedge lost).
+_CUT_ENDINGS = re.compile(
+    r"(?:,|\b(?:of|to|the|a|an|and|or|but|by|with|for|from|in|on|at|that|as|into|than|whose|which|who))\s*$", re.I
+)
+
+
+def _continues_a_cut_sentence(before: str) -> str | None:
+    """"continues a cut sentence" when the text before a sentence ends mid-sentence."""
+    return "continues a cut sentence" if _CUT_ENDINGS.search(before[-40:]) else None
 
 
 def _reason_to_drop(text: str) -> str | None:

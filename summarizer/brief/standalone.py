@@ -146,6 +146,9 @@ def _surface(text: str) -> list[str]:
         problems.append("caption")
     elif _LABEL.match(text) and not _DATELINE.match(text):
         problems.append("caption or label")
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        problems.append("in capitals (a transcript or a shout)")
     if _WIRE.search(text):
         problems.append("wire artefact")
     if _MANGLED_QUOTES.search(text):

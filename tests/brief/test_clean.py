@@ -180,3 +180,15 @@ def test_prose_that_ends_in_a_long_list_of_names_is_kept(seeds):
         "too long for one sentence",
     }
     assert any(d.sentence.text.startswith("Sponsors") for d in result.dropped)
+
+
+def test_a_sentence_that_continues_one_cut_before_it_is_set_aside():
+    # a dev28 line (look-alike): the dataset cut "... the remains of | <name> were found", and the
+    # fragment was quoted in a brief with its hedge lost; a heading without a full stop is no cut
+    result = _clean_texts(
+        "A body believed to be the remains of\nmissing Harlow woman Jane Roe was found late Saturday, police said.\n"
+        "Satisfactory conversations\nThe two sides discussed a ceasefire in Istanbul on Friday.",
+    )
+    reasons = {d.sentence.text: d.reason for d in result.dropped}
+    assert reasons["missing Harlow woman Jane Roe was found late Saturday, police said."] == "continues a cut sentence"
+    assert "The two sides discussed a ceasefire in Istanbul on Friday." in [s.text for s in result.kept]

@@ -23,6 +23,8 @@ MUST_REJECT = [
     # wire-service artefacts that strict readers found copied into briefs of unseen newswire stories
     ("The company earned 1.2 billion dlrs in the quarter _ up from 900 million a year earlier.", "wire artefact"),
     ("Exports rose 4.5 pct in March, the ministry said.", "wire artefact"),
+    # a transcript in capitals (a dev28 brief quoted one, run-together words and all; look-alike)
+    ("WE HAVE SEEN A LOT OF GROUND MOVED AROUND AND EXPOSED THIS YEAR.", "in capitals"),
     # openers that lean on the sentence before
     ("But the talks broke down on Friday without an agreement.", "opens with 'But'"),
     ("Also, the ministry said the border would stay closed.", "opens with 'Also'"),
@@ -105,6 +107,7 @@ MUST_ACCEPT = [
     "Smartphone sales rose 5% in the quarter, the company said.",
     'The minister called the offer "unacceptable" on Friday.',
     "Officials urged residents to stay home.",
+    "NASA and the FBI said the UN mission to the ISS would go ahead in May.",
     "Smith said he would resign.",
     "“We will appeal,” said lawyer Jane Roe.",
     '"We will appeal," said lawyer Jane Roe.',
