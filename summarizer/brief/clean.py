@@ -264,7 +264,7 @@ _CUT_ENDINGS = re.compile(
 
 
 def _continues_a_cut_sentence(before: str) -> str | None:
-    """"continues a cut sentence" when the text before a sentence ends mid-sentence."""
+    """ "continues a cut sentence" when the text before a sentence ends mid-sentence."""
     return "continues a cut sentence" if _CUT_ENDINGS.search(before[-40:]) else None
 
 
