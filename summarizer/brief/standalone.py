@@ -85,6 +85,7 @@ _MANGLED_QUOTES = re.compile(r"\w[“]|[”]\w|“\s|\s”")
 # Function words that a scraper glues to the word before ("putinand", "umerovaccording"); none of
 # two letters: "telethon", "gigaton" end in "on".
 _GLUED = ("and", "according", "that", "the", "with", "from", "for", "said", "who")
+_SECOND_PERSON = {"you", "your", "yours", "yourself", "yourselves"}
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}
 _THIRD_PERSON = {
     "he": "person", "him": "person", "his": "person", "himself": "person",
@@ -227,6 +228,9 @@ def _grammar(doc: Doc, spans: list[tuple[int, int]], balanced: bool) -> list[str
             problems.append("'the one' stands for something not named")
         elif balanced and lower in _FIRST_PERSON and _first_person(t):
             problems.append("first person outside a quote")
+        elif balanced and lower in _SECOND_PERSON and t.tag_ in {"PRP", "PRP$"}:
+            # "You can see the updated terms here.": a page speaking to its reader, not news
+            problems.append("speaks to the reader ('you') outside a quote")
     if spans and not _has_speaker(doc, spans):
         first_person = any(t.lower_ in _FIRST_PERSON and _inside(t, spans) for t in doc)
         quoted_words = sum(1 for t in doc if t.is_alpha and _inside(t, spans))

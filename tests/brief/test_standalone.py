@@ -25,6 +25,8 @@ MUST_REJECT = [
     ("Exports rose 4.5 pct in March, the ministry said.", "wire artefact"),
     # a transcript in capitals (a dev28 brief quoted one, run-together words and all; look-alike)
     ("WE HAVE SEEN A LOT OF GROUND MOVED AROUND AND EXPOSED THIS YEAR.", "in capitals"),
+    # a page speaking to its reader (an unseen brief opened with one; look-alike)
+    ("You can read the new rules here.", "speaks to the reader"),
     # openers that lean on the sentence before
     ("But the talks broke down on Friday without an agreement.", "opens with 'But'"),
     ("Also, the ministry said the border would stay closed.", "opens with 'Also'"),
@@ -107,6 +109,7 @@ MUST_ACCEPT = [
     "Smartphone sales rose 5% in the quarter, the company said.",
     'The minister called the offer "unacceptable" on Friday.',
     "Officials urged residents to stay home.",
+    '"You have to see it to believe it," the mayor said of the flood damage.',
     "NASA and the FBI said the UN mission to the ISS would go ahead in May.",
     "Smith said he would resign.",
     "“We will appeal,” said lawyer Jane Roe.",
