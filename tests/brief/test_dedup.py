@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,20 +57,22 @@ def test_a_group_is_one_fact_not_one_topic(seeds, embedder):
     assert not any("one of the few areas" in t for t in texts)
 
 
-def test_numbers_that_disagree_are_not_one_fact(embedder):
-    sentences = _sentences(
-        ("a", "Flooding in Harlow killed 12 people on Monday, officials said."),
-        ("b", "Flooding in Harlow killed 40 people last spring, officials said."),
-    )
-    groups = dedup(sentences, embedder.embed([s.text for s in sentences]))
-    assert len(groups) == 2
-
-
-def test_unrelated_sentences_stay_apart(embedder):
-    sentences = _sentences(
-        ("a", "Russia requires the end of Western arms deliveries to Kiev before any truce."),
-        ("b", "The city zoo welcomed a baby giraffe named Lulu on Sunday."),
-    )
+@pytest.mark.parametrize(
+    "pair",
+    [
+        (
+            "Russia requires the end of Western arms deliveries to Kiev before any truce.",
+            "The city zoo welcomed a baby giraffe named Lulu on Sunday.",
+        ),
+        # one topic, two facts: numbers that disagree are not one fact
+        (
+            "Flooding in Harlow killed 12 people on Monday, officials said.",
+            "Flooding in Harlow killed 40 people last spring, officials said.",
+        ),
+    ],
+)
+def test_unrelated_sentences_and_different_facts_stay_apart(embedder, pair):
+    sentences = _sentences(("a", pair[0]), ("b", pair[1]))
     groups = dedup(sentences, embedder.embed([s.text for s in sentences]))
     assert len(groups) == 2
 
