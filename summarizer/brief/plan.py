@@ -38,6 +38,7 @@ import numpy as np
 
 from summarizer.brief.types import Group, Plan, PlannedGroup, Sentence
 from summarizer.nlp.analyze import parse
+from summarizer.nlp.lexicon import lexname
 from summarizer.nlp.text import terms
 
 # An article's opening: its first three kept sentences (a headline-like line, the lead, the nut
@@ -80,6 +81,11 @@ _REPORTING = {
 }  # fmt: skip
 _BACKGROUND = re.compile(r"\b(?:last year|previously|in the past|years? ago|had long)\b", re.IGNORECASE)
 EVENT, REACTION, BACKGROUND = 0, 1, 2
+# What makes "the X" say which X: "the city's budget", "the Senate vote", "the tree in Rome", "the man
+# who ...", "the new law" (a number does not: "the two countries" needs the sentence before).
+_SAYS_WHICH = {"poss", "compound", "prep", "relcl", "acl", "amod", "appos"}
+# Groups that are people already met, not institutions: "The pair has one son".
+_COUPLES = {"pair", "couple", "duo", "trio", "twins", "family", "company"}
 
 
 def plan(
@@ -130,7 +136,7 @@ def plan(
     covered: set[str] = set()
     words_used = 0
 
-    def admissible(r: int) -> bool:
+    def admissible(r: int, described: bool = True) -> bool:
         if chosen and words_used + length[r] > max_words:
             return False
         if any(group_of[r] is group_of[c] or float(embeddings[r] @ embeddings[c]) >= REDUNDANT_COSINE for c in chosen):
@@ -138,7 +144,10 @@ def plan(
         if not stands_alone(r):
             return False
         introduced = set().union(*(_full_names(sentence_at[c].text) for c in chosen), _full_names(sentence_at[r].text))
-        return _bare_surnames(sentence_at[r].text) <= introduced
+        if not _bare_surnames(sentence_at[r].text) <= introduced:
+            return False
+        known = frozenset().union(*(concepts[c] for c in chosen))
+        return not described or not _unintroduced_subject(sentence_at[r].text, known)
 
     def take(r: int) -> None:
         nonlocal words_used
@@ -149,11 +158,14 @@ def plan(
     def lead_score(r: int) -> float:
         return math.fsum(lead_worth.get(c, 0) for c in concepts[r]) * min(1.0, LEAD_WORDS / length[r])
 
-    opening_rows = [r for article_rows in openings.values() for r in article_rows]
-    lead = next(
-        (r for r in sorted(opening_rows, key=lambda r: (-lead_score(r), sentence_at[r].position, r)) if admissible(r)),
-        None,
+    opening_rows = sorted(
+        (r for article_rows in openings.values() for r in article_rows),
+        key=lambda r: (-lead_score(r), sentence_at[r].position, r),
     )
+    # a lead that names what it is about; failing that ("The council approved the budget." alone), any
+    lead = next((r for r in opening_rows if admissible(r)), None)
+    if lead is None:
+        lead = next((r for r in opening_rows if admissible(r, described=False)), None)
     if lead is not None:
         take(lead)
     while len(chosen) < max_sentences:
@@ -242,6 +254,28 @@ def role(text: str) -> int:
     if '"' in text or "“" in text or root.lemma_.lower() in _REPORTING:
         return REACTION
     return EVENT
+
+
+def _unintroduced_subject(text: str, known: frozenset[str]) -> bool:
+    """Whether the sentence's subject is a bare definite description of something the brief has
+    not named ("The pair has one son", "The volcano ...", "The singer ..." opening a brief): "the"
+    (or "this"/"that") and a common noun with nothing of its own that says which one, whose stem
+    no chosen sentence has. An institution ("the council", WordNet's noun.group) is no such thing."""
+    doc = parse(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+    if subject is None or subject.pos_ != "NOUN":
+        return False
+    if lexname(subject.lemma_.lower(), "n") == "noun.group" and subject.lemma_.lower() not in _COUPLES:
+        return False  # "the council", "the police", "the government": the institution the story is in
+    determiners = [c for c in subject.children if c.dep_ == "det"]
+    specific = [c for c in subject.children if c.dep_ in _SAYS_WHICH]
+    return (
+        bool(determiners)
+        and determiners[0].lower_ in {"the", "this", "that", "these", "those"}
+        and not specific
+        and _concepts(subject.text).isdisjoint(known)
+    )
 
 
 def _full_names(text: str) -> frozenset[str]:

@@ -156,3 +156,22 @@ def test_problems_is_asked_lazily_and_a_sentence_that_cannot_stand_alone_is_neve
     result = plan(groups, vectors, max_sentences=1, max_words=150, problems=problems)
     assert [i.representative_row for i in result.items] == [1]
     assert len(asked) <= 2  # the lead was found among the openings, best first
+
+
+def test_a_bare_definite_subject_is_chosen_only_after_what_it_names():
+    # "The volcano ..." opened an unseen brief whose island and place came later or never
+    groups, vectors = _story(
+        [
+            (_sentence("a", 0, "The volcano erupted again on Friday, sending ash over Harlow."), [1, 0, 0, 0]),
+            (_sentence("b", 0, "A volcano near Harlow erupted on Friday, sending ash over town."), [0.6, 0.8, 0, 0]),
+            (_sentence("a", 1, "The volcano had been quiet since 1990, officials in Harlow said."), [0, 0, 1, 0]),
+        ]
+    )
+    texts = [
+        groups[i.representative_row].members[0].text
+        for i in plan(groups, vectors, max_sentences=3, max_words=200, problems=editorial_problems).items
+    ]
+    assert texts[0].startswith("A volcano near Harlow")
+    # when nothing else can lead (a one-line article), it still does: a brief, not a refusal
+    only_definite = plan(groups[:1], vectors[:1], max_sentences=3, max_words=200, problems=editorial_problems)
+    assert [i.representative_row for i in only_definite.items] == [0]
