@@ -1,9 +1,10 @@
 """The only place that knows the order of the stages.
 
-ingest → segment → clean (``prepare``, no model) → embed → dedup → plan (best sentences that
-stand alone) → for each planned group: (compress the best sentence by deletion → check; else, with
-``fuse_groups``, fuse the group's evidence → check; else quote the best sentence) → headline
-(cut from an opening sentence by deletion → check) → Brief. ``check`` is cite + verify
+ingest → segment → clean (``prepare``, no model) → embed → dedup (one group per fact) → plan (the
+lead, then the most facts per word, in story order; only sentences that stand alone) → for each
+planned fact: (compress its sentence by deletion → check; else, with ``fuse_groups``, fuse the
+group's evidence → check; else quote the sentence) → headline (cut from the first sentence by
+deletion → check) → Brief; nothing written is refused (``nothing_to_say``), never an empty brief. ``check`` is cite + verify
 (check.py), the same for ``check_claims``.
 """
 

@@ -109,9 +109,9 @@ class Group:
 
 @dataclass(frozen=True)
 class PlannedGroup:
-    """A group chosen for the brief: its ``evidence`` rows (the group plus close sentences
-    from other groups that state the same fact), the score it was chosen by, and its
-    representative (the member most central to its evidence)."""
+    """A fact chosen for the brief: its group, its representative (the sentence plan chose to
+    state it: the one that added most concepts per word and stands alone), its ``evidence`` rows
+    (the representative and the group's members closest to it) and the concepts' worth it added."""
 
     group: Group
     evidence_rows: tuple[int, ...]
