@@ -4,8 +4,8 @@ ingest → segment → clean (``prepare``, no model) → embed → dedup (one gr
 lead, then the most facts per word, in story order; only sentences that stand alone) → for each
 planned fact: (compress its sentence by deletion → check; else, with ``fuse_groups``, fuse the
 group's evidence → check; else quote the sentence) → headline (cut from the first sentence by
-deletion → check) → Brief; nothing written is refused (``nothing_to_say``), never an empty brief. ``check`` is cite + verify
-(check.py), the same for ``check_claims``.
+deletion → check) → Brief; nothing written is refused (``nothing_to_say``), never an empty brief.
+``check`` is cite + verify (check.py), the same for ``check_claims``.
 """
 
 from __future__ import annotations
