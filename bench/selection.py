@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from quality import DATA, articles_of, lead, lexrank, load_clusters
+from quality import DATA, articles_of, first_words, lead, lexrank, load_clusters
 
 from summarizer.brief.dedup import dedup
 from summarizer.brief.pipeline import prepare
@@ -51,10 +51,6 @@ def rouge(summary: str, references: list[str]) -> dict[str, float]:
             best[f"{key}_r"] = max(best.get(f"{key}_r", 0.0), 100 * value.recall)
             best[f"{key}_f"] = max(best.get(f"{key}_f", 0.0), 100 * value.fmeasure)
     return best
-
-
-def cut(sentences: list[str], limit: int) -> str:
-    return " ".join(" ".join(sentences).split()[:limit])
 
 
 def line_of(article_text: str, start: int) -> int:
@@ -121,9 +117,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "sentences": ours,
                 "words": len(" ".join(ours).split()),
                 "first_from_an_opening": first_key in openings,
-                "brief": rouge(cut(ours, length), cluster["references"]),
-                "lead": rouge(cut(lead(cluster), length), cluster["references"]),
-                "lexrank": rouge(cut(lexrank(cluster), length), cluster["references"]),
+                "brief": rouge(first_words(ours, length), cluster["references"]),
+                "lead": rouge(first_words(lead(cluster), length), cluster["references"]),
+                "lexrank": rouge(first_words(lexrank(cluster), length), cluster["references"]),
             }
         rows.append(row)
     return {"rows": rows}

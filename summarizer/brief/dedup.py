@@ -129,7 +129,6 @@ def _merge_paraphrases(embeddings: np.ndarray, facts: list[_Fact], find, union) 
 # Measured on dev28's alignments (bench/selection.py; pairs of sentences aligned to one reference
 # sentence): a shared name or number alone, P 40.0 / R 11.8; numbers that agree and a shared content
 # word besides, P 45.6 / R 10.6 (a cosine of 0.7 instead: P 48.4 / R 8.8).
-NUMBERS_AGREE = True
 SHARED_TERMS = 1
 
 
@@ -143,11 +142,13 @@ class _Fact:
 
     @classmethod
     def of(cls, text: str) -> _Fact:
-        return cls(frozenset(anchors(text)), frozenset(numbers(text)), frozenset(terms(text) - anchors(text)))
+        specifics = frozenset(anchors(text))
+        return cls(specifics, frozenset(numbers(text)), frozenset(terms(text) - specifics))
 
     def same_fact(self, other: _Fact) -> bool:
+        """A shared name or number, numbers that agree when both have some, a shared content word."""
         if not self.anchors & other.anchors:
             return False
-        if NUMBERS_AGREE and self.numbers and other.numbers and not self.numbers & other.numbers:
+        if self.numbers and other.numbers and not self.numbers & other.numbers:
             return False
         return len(self.terms & other.terms) >= SHARED_TERMS

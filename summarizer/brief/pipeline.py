@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -340,11 +341,8 @@ def _nothing_to_say(kept: Sequence[Sentence]) -> str:
     most frequent first (an article of instructions aimed at a model is all imperatives)."""
     if not kept:
         return "nothing is left to say: every sentence of the articles was set aside (see summarizer extract)."
-    reasons: dict[str, int] = {}
-    for sentence in kept:
-        for problem in editorial_problems(sentence.text)[:1]:
-            reasons[problem] = reasons.get(problem, 0) + 1
-    named = "; ".join(f"{problem}: {count}" for problem, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
+    reasons = Counter(problems[0] for sentence in kept if (problems := editorial_problems(sentence.text)))
+    named = "; ".join(f"{problem}: {count}" for problem, count in reasons.most_common(3))
     return (
         f"nothing in these articles can be said in a brief: none of the {len(kept)} sentence(s) left after "
         f"cleaning stands alone as a news sentence ({named or 'none tells a fact shared with the others'}). "

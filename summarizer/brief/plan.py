@@ -133,7 +133,8 @@ def plan(
         return standing[r]
 
     chosen: list[int] = []
-    covered: set[str] = set()
+    covered: set[str] = set()  # the chosen sentences' concepts
+    introduced: set[str] = set()  # surnames the chosen sentences give with a first name or title
     words_used = 0
 
     def admissible(r: int, described: bool = True) -> bool:
@@ -143,16 +144,15 @@ def plan(
             return False
         if not stands_alone(r):
             return False
-        introduced = set().union(*(_full_names(sentence_at[c].text) for c in chosen), _full_names(sentence_at[r].text))
-        if not _bare_surnames(sentence_at[r].text) <= introduced:
+        if not _bare_surnames(sentence_at[r].text) <= introduced | _full_names(sentence_at[r].text):
             return False
-        known = frozenset().union(*(concepts[c] for c in chosen))
-        return not described or not _unintroduced_subject(sentence_at[r].text, known)
+        return not described or not _unintroduced_subject(sentence_at[r].text, frozenset(covered))
 
     def take(r: int) -> None:
         nonlocal words_used
         chosen.append(r)
         covered.update(concepts[r])
+        introduced.update(_full_names(sentence_at[r].text))
         words_used += length[r]
 
     def lead_score(r: int) -> float:
