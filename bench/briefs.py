@@ -22,6 +22,7 @@ import collections
 import hashlib
 import json
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -74,6 +75,7 @@ def brief_record(brief_id: str, set_name: str, brief) -> dict:
                 "extractive": s.extractive,
                 "method": "headline" if n == 0 else s.method,
                 "attempts": s.attempts,
+                "drawn_from": [list(key) for key in s.drawn_from],
                 "citations": [
                     {"article_id": c.article_id, "sentence_index": c.sentence_index, "text": c.text}
                     for c in s.citations
@@ -92,7 +94,7 @@ def sheet(records: list[dict]) -> str:
     for record in records:
         lines.append(f"## {record['brief_id']}\n")
         for s in record["sentences"]:
-            kind = "HEADLINE" if s["n"] == 0 else "QUOTED" if s["extractive"] else "WRITTEN"
+            kind = "HEADLINE" if s["n"] == 0 else how_made(s).upper()
             lines.append(f"S{s['n']} [{kind}]: {s['text']}")
             for c in s["citations"]:
                 lines.append(f"    cites {c['article_id']}#{c['sentence_index']}: {c['text']}")
@@ -104,6 +106,29 @@ _LABEL = re.compile(
     r"^SENT (\S+) S(\d+) (SUPPORTED|CITATION_GAP|UNSUPPORTED) editor_ready=(yes|no)(?: copied=(yes|no))?\s*\|?\s*(.*)$"
 )
 _BRIEF = re.compile(r"^BRIEF (\S+) coverage=([1-5]) main_news=(yes|no) first=(yes|no) readable=([1-5])\s*\|?\s*(.*)$")
+
+
+METHODS = ("fused", "compressed", "resolved", "quoted")
+
+
+def methods(records: list[dict]) -> dict:
+    """How the briefs' sentences were made (headlines apart): the share of each method, of
+    sentences whose words come from two or more source sentences, and from two or more articles;
+    and the share of briefs with a headline."""
+    sentences = [s for r in records for s in r["sentences"] if s["n"] > 0]
+    drawn = [s.get("drawn_from", []) for s in sentences]
+    total = max(len(sentences), 1)
+    briefs = max(len(records), 1)
+    made = collections.Counter(how_made(s) for s in sentences)
+    return {
+        "briefs": len(records),
+        "sentences": len(sentences),
+        **{f"{k}_pct": round(100 * made[k] / total, 1) for k in METHODS},
+        "two_or_more_source_sentences_pct": round(100 * sum(len(d) >= 2 for d in drawn) / total, 1),
+        "two_or_more_articles_pct": round(100 * sum(len({a for a, _ in d}) >= 2 for d in drawn) / total, 1),
+        "headline_pct": round(100 * sum(any(s["n"] == 0 for s in r["sentences"]) for r in records) / briefs, 1),
+        "median_seconds": statistics.median(r["seconds"] for r in records) if records else None,
+    }
 
 
 def how_made(sentence: dict) -> str:
@@ -177,14 +202,14 @@ def score(label_files: list[Path], briefs: Path, save: Path | None) -> dict:
         "sentences": total,
         **{f"{k.lower()}_pct": round(100 * counts[k] / total, 1) for k in ("SUPPORTED", "CITATION_GAP", "UNSUPPORTED")},
         "editor_ready_pct": round(100 * sum(r["editor_ready"] for r in rows) / total, 1),
-        **{f"{k}_pct": round(100 * made[k] / total, 1) for k in ("fused", "compressed", "quoted")},
+        **{f"{k}_pct": round(100 * made[k] / total, 1) for k in METHODS},
     }
 
     def share(subset: list[dict], label: str) -> float:
         hits = sum(r["editor_ready"] if label == "editor_ready" else r["label"] == label for r in subset)
         return round(100 * hits / len(subset), 1)
 
-    for kind in ("fused", "compressed", "quoted"):
+    for kind in METHODS:
         subset = [r for r in rows if r["made"] == kind]
         if subset:
             summary[f"supported_pct_of_{kind}"] = share(subset, "SUPPORTED")
@@ -210,23 +235,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--limit", type=int, default=None, help="clusters per set")
     parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--fuse", action="store_true", help="let the model fuse a group when compression fails")
     parser.add_argument("--max-words", type=int, default=BriefOptions().max_words, help="the briefs' word budget")
     parser.add_argument("--out", type=Path)
     parser.add_argument(
         "--clusters", type=Path, help="brief the clusters of this JSONL file instead (stories never tuned on)"
     )
     parser.add_argument("--score", type=Path, nargs="+", metavar="LABELS", help="label files to score instead")
+    parser.add_argument("--methods", type=Path, metavar="BRIEFS", help="how the sentences of a briefs.json were made")
     parser.add_argument("--briefs", type=Path, help="with --score: the briefs.json the labels are of")
     parser.add_argument("--save", type=Path, help="with --score: write the labels to keep (see above)")
     args = parser.parse_args(argv)
+    if args.methods:
+        print(json.dumps(methods(json.loads(args.methods.read_text(encoding="utf-8"))), indent=1))
+        return 0
     if args.score:
         print(json.dumps(score(args.score, args.briefs, args.save), indent=1))
         return 0
     if args.out is None:
         parser.error("--out is required to write briefs")
     args.out.mkdir(parents=True, exist_ok=True)
-    summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model), fuse_groups=args.fuse)
+    summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model))
     summarizer.warm_up()
     records = []
     for brief_id, set_name, raw in stories(args.data, args.limit, args.clusters):
@@ -245,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         (args.out / "briefs.json").write_text(json.dumps(records, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(methods(records), indent=1))
+    (args.out / "methods.json").write_text(json.dumps(methods(records), indent=1), encoding="utf-8")
     for set_name in sorted({r["set"] for r in records}):
         (args.out / f"sheet-{set_name}.md").write_text(
             sheet([r for r in records if r["set"] == set_name]), encoding="utf-8"

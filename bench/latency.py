@@ -111,7 +111,7 @@ def one_system(system: str, args: argparse.Namespace, schedule: tuple[int, int, 
                 entry = {
                     "seconds": seconds,
                     "first_sentence_s": seconds,  # an unstreamed answer arrives whole
-                    "stages_ms": {"fuse": seconds * 1000},
+                    "stages_ms": {"write": seconds * 1000},
                     "llm_calls": 1,
                     "prompt_tokens": generation.prompt_tokens,
                     "cached_tokens": generation.cached_tokens,
@@ -153,9 +153,9 @@ class Recording:
     def warm_up(self) -> None:
         self.generator.warm_up()
 
-    def generate(self, messages, *, max_tokens):
-        self.calls.append((list(messages), max_tokens))
-        return self.generator.generate(messages, max_tokens=max_tokens)
+    def generate(self, messages, *, max_tokens, grammar=None):
+        self.calls.append((list(messages), max_tokens, grammar))
+        return self.generator.generate(messages, max_tokens=max_tokens, grammar=grammar)
 
 
 def parallel_slots(args: argparse.Namespace) -> dict[str, Any]:
@@ -183,10 +183,9 @@ def parallel_slots(args: argparse.Namespace) -> dict[str, Any]:
         params.verbosity = -1
         server = xllamacpp.Server(params)
 
-        def one(messages, max_tokens, server=server):
-            server.handle_chat_completions(
-                {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "cache_prompt": False}
-            )
+        def one(messages, max_tokens, grammar, server=server):
+            request = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "cache_prompt": False}
+            server.handle_chat_completions({**request, **({"grammar": grammar} if grammar else {})})
 
         one(*calls[0])  # warm-up
         times = []

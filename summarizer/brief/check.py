@@ -11,7 +11,7 @@ them are.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ import numpy as np
 from summarizer.brief.cite import rank
 from summarizer.brief.clean import clean
 from summarizer.brief.ingest import Limits, ingest
+from summarizer.brief.resolve import resolve
 from summarizer.brief.segment import segment
 from summarizer.brief.types import Article, Citation, Sentence
 from summarizer.brief.verify import verify
@@ -65,12 +66,21 @@ class ClaimCheck:
 
 
 def check_sentence(
-    text: str, text_vector: np.ndarray, candidates: Sequence[Sentence], candidate_vectors: np.ndarray
+    text: str,
+    text_vector: np.ndarray,
+    candidates: Sequence[Sentence],
+    candidate_vectors: np.ndarray,
+    readings: Mapping[tuple[str, int], str] | None = None,
 ) -> SentenceCheck:
     """Check ``text`` claim by claim against the ``candidates`` closest to it; it cites the ones
-    that carry its claims (when unsupported: the closest one, to show where it goes wrong)."""
+    that carry its claims (when unsupported: the closest one, to show where it goes wrong).
+    ``readings`` gives some candidates (by ``Sentence.key``) as the check reads them, their
+    references to people resolved from their article (``resolve``): "He also accepted ..." read
+    as "Vladimir Medinsky also accepted ..."; citations still quote the sentence as written."""
+    readings = readings or {}
     pool = rank(text, text_vector, candidates, candidate_vectors) if text.strip() else ()
-    verdict = verify(text, pool)
+    read = [replace(c, text=readings.get((c.article_id, c.sentence_index), c.text)) for c in pool]
+    verdict = verify(text, read)
     citations = tuple(pool[i] for i in verdict.used) if verdict.supported else pool[:1]
     return SentenceCheck(text, verdict.supported, citations, verdict.problems, pool)
 
@@ -84,12 +94,14 @@ def check_claims(
     claims = validate_claims(claims)
     articles = ingest(raw_articles, limits)
     kept = clean(articles, segment(articles)).kept
+    # sources read as the brief's own check reads them: a source "He" is the person it names
+    readings = {kept[row].key: resolution.text for row, resolution in resolve(kept).items()}
     vectors = embedder.embed([s.text for s in kept])
     results = []
     for claim in claims:
         parts = [s.text for s in segment([Article(id="claim", title="", text=claim)])]
         part_vectors = embedder.embed(parts)
-        checks = tuple(check_sentence(p, v, kept, vectors) for p, v in zip(parts, part_vectors, strict=True))
+        checks = tuple(check_sentence(p, v, kept, vectors, readings) for p, v in zip(parts, part_vectors, strict=True))
         results.append(ClaimCheck(claim, checks))
     return tuple(results)
 

@@ -1,11 +1,15 @@
 """The only place that knows the order of the stages.
 
-ingest → segment → clean (``prepare``, no model) → embed → dedup (one group per fact) → plan (the
-lead, then the most facts per word, in story order; only sentences that stand alone) → for each
-planned fact: (compress its sentence by deletion → check; else, with ``fuse_groups``, fuse the
-group's evidence → check; else quote the sentence) → headline (cut from the first sentence by
-deletion → check) → Brief; nothing written is refused (``nothing_to_say``), never an empty brief.
-``check`` is cite + verify (check.py), the same for ``check_claims``.
+ingest → segment → clean (``prepare``, no model) → resolve (people named by pronoun or surname
+given the full name their article gives) → embed → dedup (one group per fact) → plan (the lead,
+then the most facts per word, in story order; only sentences that stand alone) → write: two
+adjacent planned facts that share a name or number are fused into one sentence (``write.fuse``),
+each other fact compressed (``write.compress``), the model choosing which whole phrases to leave
+out under a grammar; every written sentence must be a deletion that keeps its attributions and
+main clause, stand alone, and pass the check, else the fact is stated whole (resolved, or quoted)
+→ headline (cut from the first sentence by deletion → check) → Brief; nothing written is refused
+(``nothing_to_say``), never an empty brief. ``check`` is cite + verify (check.py), the same for
+``check_claims``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from summarizer.brief.group import MIXED_THRESHOLD, group_stories
 from summarizer.brief.headline import cut_headline
 from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.plan import plan
+from summarizer.brief.resolve import resolve
 from summarizer.brief.segment import segment
 from summarizer.brief.standalone import editorial_problems
 from summarizer.brief.types import (
@@ -33,15 +38,28 @@ from summarizer.brief.types import (
     Brief,
     BriefSentence,
     BriefWarning,
+    Citation,
     Cleaned,
     PlannedGroup,
+    Resolution,
     Sentence,
 )
 from summarizer.brief.verify import warm_up as warm_up_checks
-from summarizer.brief.write import compress, fuse, is_deletion, keeps_attribution, keeps_main_clause, keeps_phrases
+from summarizer.brief.write import (
+    CONNECTIVE,
+    compress,
+    fuse,
+    is_deletion,
+    keeps_attribution,
+    keeps_main_clause,
+    keeps_phrases,
+    phrases,
+)
 from summarizer.errors import BriefCancelled, InputError
 from summarizer.models.embed import Embedder
 from summarizer.models.generate import Generation, Generator
+from summarizer.nlp.names import full_names
+from summarizer.nlp.text import anchors
 from summarizer.runtime import Progress
 
 
@@ -104,22 +122,22 @@ def prepare(
 # the second or third, on unseen stories it named a side fact ("The pair has one son", "Nasdaq officials
 # scrambled to figure out what happened"); no headline is better than one that misleads.
 HEADLINE_SOURCES = 1
+# A fused sentence is two facts in one: longer than this, it is a run-on an editor would split.
+MAX_FUSED_WORDS = 40
+# Two sentences longer than this together would need more cut than the grammar offers.
+MAX_FUSED_SOURCE_WORDS = 55
+# Facts sharing no name or number are one thread when this close (embedding cosine); plan keeps
+# chosen sentences below 0.65 (repeats), so this band is "related, not the same".
+FUSE_COSINE = 0.35
 
 
 class Summarizer:
     """Holds the loaded models and runs the stages. Build once, call ``brief`` many times."""
 
-    def __init__(
-        self, embedder: Embedder, generator: Generator, limits: Limits = Limits(), *, fuse_groups: bool = False
-    ) -> None:
-        """``fuse_groups``: when the best sentence cannot be compressed, let the model fuse the
-        group's evidence before quoting. Off by default: labelled on 32 dev briefs, the 1.5B model's
-        fused sentences were SUPPORTED 62% of the time, its checked deletions 84%, quotes 100%
-        (docs/benchmarks.md#faithfulness); a false sentence is worse than a quoted one."""
+    def __init__(self, embedder: Embedder, generator: Generator, limits: Limits = Limits()) -> None:
         self.embedder = embedder
         self.generator = generator
         self.limits = limits
-        self.fuse_groups = fuse_groups
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -183,6 +201,8 @@ class Summarizer:
         for warning in cleaned.warnings:
             progress(f"warning: {warning.message}")
         check_cancelled()
+        with stage("resolve"):
+            resolutions = resolve(kept)
         with stage("embed"):
             vectors = self.embedder.embed([s.text for s in kept])
         with stage("group"):
@@ -199,24 +219,36 @@ class Summarizer:
                 max_words=options.max_words,
                 published={a.id: a.published for a in articles},
                 problems=editorial_problems,  # quote only sentences that stand alone (issue 12)
+                texts={row: resolution.text for row, resolution in resolutions.items()},
             )
         merged = sum(1 for g in groups if len(g.members) > 1)
         progress(f"{len(groups)} facts ({merged} told more than once); writing {len(chosen.items)} sentence(s)")
         if on_plan is not None:
             on_plan(len(chosen.items))
 
+        writer = _Writer(self, kept, vectors, resolutions, stage, usage)
         out: list[BriefSentence] = []
         words = 0
-        for number, item in enumerate(chosen.items, 1):
+        items = chosen.items
+        at = 0
+        while at < len(items):
             check_cancelled()
-            progress(f"sentence {number}/{len(chosen.items)}")
-            sentence = self._write(item, kept, vectors, stage, usage)
+            progress(f"sentence {at + 1}/{len(items)}")
+            sentence = None
+            if at + 1 < len(items) and writer.fusable(items[at], items[at + 1]):
+                sentence = writer.fused(items[at], items[at + 1])
+            if sentence is not None:
+                at += 2
+            else:
+                sentence = writer.single(items[at])
+                at += 1
             length = len(sentence.text.split())
             if out and words + length > options.max_words:
                 break
             if any(s.text == sentence.text for s in out):
                 continue
             out.append(sentence)
+            writer.wrote(sentence)
             words += length
             if len(out) == 1:
                 timings["first_sentence"] = (time.perf_counter() - started) * 1000
@@ -243,58 +275,6 @@ class Summarizer:
             usage=usage,
         )
 
-    def _write(self, item: PlannedGroup, kept: Sequence[Sentence], vectors, stage, usage) -> BriefSentence:
-        """The group's best sentence compressed by deletion, if the model manages a true deletion
-        that keeps every attribution and hedge (``write.keeps_attribution``), its main verb and
-        subject (``write.keeps_main_clause``), drops only whole phrases (``write.keeps_phrases``),
-        still stands alone (``standalone.editorial_problems``) and passes the check; else (with ``fuse_groups``) the
-        group's evidence fused into one sentence that stands alone and passes the check; else the
-        best sentence quoted. Rejected attempts are kept in ``rejected``."""
-        evidence = [kept[r] for r in item.evidence_rows]
-        evidence_vectors = vectors[list(item.evidence_rows)]
-        representative = kept[item.representative_row]
-        rejected: list[str] = []
-        for method in ("compressed", "fused") if self.fuse_groups else ("compressed",):
-            with stage("fuse"):
-                if method == "compressed":
-                    generation = compress(representative.text, self.generator)
-                else:
-                    generation = fuse([s.text for s in evidence], self.generator)
-            _count(generation, usage)
-            if (
-                not generation.text
-                or (
-                    method == "compressed"
-                    and not (
-                        is_deletion(generation.text, representative.text)
-                        and keeps_attribution(generation.text, representative.text)
-                        and keeps_main_clause(generation.text, representative.text)
-                        and keeps_phrases(generation.text, representative.text)
-                    )
-                )
-                # a cut that no longer stands alone: a quote that lost its speaker, a verbless fragment
-                or editorial_problems(generation.text)
-            ):
-                rejected.append(generation.text)
-                continue
-            with stage("check"):
-                vector = self.embedder.embed([generation.text])[0]
-                checked = check_sentence(generation.text, vector, evidence, evidence_vectors)
-            if checked.supported:
-                return BriefSentence(
-                    generation.text,
-                    checked.citations,
-                    method=method,
-                    attempts=len(rejected) + 1,
-                    rejected=tuple(rejected),
-                )
-            rejected.append(generation.text)
-        with stage("cite"):
-            citations = cite(representative.text, vectors[item.representative_row], evidence, evidence_vectors)
-        return BriefSentence(
-            representative.text, citations, method="quoted", attempts=len(rejected), rejected=tuple(rejected)
-        )
-
     def _headline(
         self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage
     ) -> BriefSentence | None:
@@ -310,9 +290,167 @@ class Summarizer:
             with stage("check"):
                 checked = check_sentence(text, self.embedder.embed([text])[0], kept, vectors)
             if checked.supported:
-                return BriefSentence(text, checked.citations, "compressed", len(rejected) + 1, tuple(rejected))
+                return BriefSentence(
+                    text, checked.citations, "compressed", len(rejected) + 1, tuple(rejected), sentence.drawn_from
+                )
             rejected.append(text)
         return None
+
+
+class _Writer:
+    """Writes planned facts as brief sentences (``Summarizer.brief``'s write stage): the model
+    chooses under a grammar (write.py), and what it chose must pass the same checks whatever the
+    backend. Rejected attempts are kept in each sentence's ``rejected``."""
+
+    def __init__(self, summarizer: Summarizer, kept, vectors, resolutions: Mapping[int, Resolution], stage, usage):
+        self.generator = summarizer.generator
+        self.embedder = summarizer.embedder
+        self.kept = kept
+        self.vectors = vectors
+        self.resolutions = resolutions
+        self.stage = stage
+        self.usage = usage
+        # every sentence is read as resolved by the check (a source "He" is its person)
+        self.readings = {kept[row].key: r.text for row, r in resolutions.items()}
+        self.named: set[str] = set()  # full names the brief has given
+
+    def stated(self, row: int) -> str:
+        """The sentence at ``row`` as the brief may state it whole: references resolved, by full
+        name the first time the brief names the person and by surname after that."""
+        resolution = self.resolutions.get(row)
+        if resolution is None:
+            return self.kept[row].text
+        text = resolution.text
+        for _, name in resolution.replaced:
+            if name in self.named and len(name.split()) > 1:
+                text = text.replace(name, name.split()[-1], 1)
+        return text
+
+    def wrote(self, sentence: BriefSentence) -> None:
+        """Note the people ``sentence`` names in full: later sentences name them by surname."""
+        self.named.update(full_names(sentence.text).values())
+
+    def fusable(self, first: PlannedGroup, second: PlannedGroup) -> bool:
+        """Whether two adjacent facts may be told in one sentence: they share a name or number or are
+        close in meaning (one story thread, not two facts side by side), neither is a quotation (a
+        fused quote would put the speaker's words beside a claim of someone else), and together
+        they are short enough to make one sentence once phrases are left out."""
+        a, b = self.stated(first.representative_row), self.stated(second.representative_row)
+        if any(mark in a + b for mark in ('"', "“", "”")) or len((a + " " + b).split()) > MAX_FUSED_SOURCE_WORDS:
+            return False
+        related = float(self.vectors[first.representative_row] @ self.vectors[second.representative_row])
+        return bool(anchors(a) & anchors(b)) or related >= FUSE_COSINE
+
+    def fused(self, first: PlannedGroup, second: PlannedGroup) -> BriefSentence | None:
+        """The two facts in one sentence (``write.fuse``), if it is two deletions joined by
+        ``CONNECTIVE``, each keeping its attributions and main clause, stands alone, is at most
+        ``MAX_FUSED_WORDS`` words and passes the check against both facts' evidence; else None."""
+        a, b = self.stated(first.representative_row), self.stated(second.representative_row)
+        with self.stage("write"):
+            generation = fuse(a, b, self.generator)
+        _count(generation, self.usage)
+        text = generation.text
+        parts = _split_fused(text, a, b)
+        if (
+            parts is None
+            or len(text.split()) > MAX_FUSED_WORDS
+            or not all(_keeps_claim(part, source) for part, source in zip(parts, (a, b), strict=True))
+            or editorial_problems(text)
+        ):
+            return None
+        rows = _unique([*first.evidence_rows, *second.evidence_rows])
+        checked = self._check(text, rows, (first.representative_row, second.representative_row))
+        if checked is None:
+            return None
+        drawn = [*self.drawn_from(first.representative_row), *self.drawn_from(second.representative_row)]
+        return BriefSentence(text, checked, method="fused", drawn_from=tuple(_unique(drawn)))
+
+    def single(self, item: PlannedGroup) -> BriefSentence:
+        """The fact's sentence with phrases left out (``write.compress``, when it has any to leave
+        out), if that is a deletion keeping its attributions, main clause and whole phrases, stands
+        alone and passes the check; else the sentence whole, its people named in full (resolved,
+        checked too); else quoted as written."""
+        row = item.representative_row
+        stated = self.stated(row)
+        rejected: list[str] = []
+        if any(piece.optional for piece in phrases(stated)):
+            with self.stage("write"):
+                generation = compress(stated, self.generator)
+            _count(generation, self.usage)
+            short = generation.text
+            if short and is_deletion(short, stated) and _keeps_claim(short, stated) and not editorial_problems(short):
+                citations = self._check(short, item.evidence_rows, (row,))
+                if citations is not None:
+                    return BriefSentence(short, citations, "compressed", 1, drawn_from=self.drawn_from(row))
+            if short:
+                rejected.append(short)
+        if row in self.resolutions:
+            citations = self._check(stated, item.evidence_rows, (row,))
+            if citations is not None:
+                return BriefSentence(
+                    stated, citations, "resolved", len(rejected) + 1, tuple(rejected), self.drawn_from(row)
+                )
+            rejected.append(stated)
+        evidence = [self.kept[r] for r in item.evidence_rows]
+        with self.stage("cite"):
+            citations = cite(self.kept[row].text, self.vectors[row], evidence, self.vectors[list(item.evidence_rows)])
+        return BriefSentence(
+            self.kept[row].text, citations, "quoted", len(rejected), tuple(rejected), (self.kept[row].key,)
+        )
+
+    def drawn_from(self, row: int) -> tuple[tuple[str, int], ...]:
+        """The sentence at ``row`` and, when the brief states it resolved, those that gave the names."""
+        keys = [self.kept[row].key]
+        if self.stated(row) != self.kept[row].text:
+            keys += [self.kept[a].key for a in self.resolutions[row].antecedents]
+        return tuple(keys)
+
+    def _check(self, text: str, rows: Sequence[int], stated_rows: Sequence[int]) -> tuple[Citation, ...] | None:
+        """``text``'s citations if it passes the check against the sentences at ``rows`` (read as
+        resolved), with the sentences that gave the names of ``stated_rows``' resolved people
+        cited after them; None if it fails."""
+        antecedents = [a for r in stated_rows if r in self.resolutions for a in self.resolutions[r].antecedents]
+        rows = _unique([*rows, *antecedents])
+        with self.stage("check"):
+            vector = self.embedder.embed([text])[0]
+            checked = check_sentence(text, vector, [self.kept[r] for r in rows], self.vectors[rows], self.readings)
+        if not checked.supported:
+            return None
+        citations = list(checked.citations)
+        cited = {(c.article_id, c.sentence_index) for c in citations}
+        for row in antecedents:  # where the name came from
+            sentence = self.kept[row]
+            if sentence.key not in cited:
+                support = round(float(max(0.0, self.vectors[row] @ vector)), 3)
+                citations.append(
+                    Citation(sentence.article_id, sentence.index, sentence.start, sentence.end, sentence.text, support)
+                )
+                cited.add(sentence.key)
+        return tuple(citations)
+
+
+def _keeps_claim(short: str, source: str) -> bool:
+    """Whether a deletion from ``source`` keeps its claim: every attribution and hedge, its main
+    verb and subject, and only whole phrases dropped (write.py's checks)."""
+    return keeps_attribution(short, source) and keeps_main_clause(short, source) and keeps_phrases(short, source)
+
+
+def _split_fused(text: str, first: str, second: str) -> tuple[str, str] | None:
+    """``text`` as (a deletion of ``first``, a deletion of ``second``) around ``CONNECTIVE``, each
+    read as a sentence of its own; None if it is not one."""
+    join = CONNECTIVE.strip()
+    at = text.find(join)
+    while at >= 0:
+        left, right = text[:at].rstrip(" ,") + ".", text[at + len(join) :].strip()
+        right = right[:1].upper() + right[1:]
+        if is_deletion(left, first, strict=False) and is_deletion(right, second, strict=False):
+            return left, right
+        at = text.find(join, at + 1)
+    return None
+
+
+def _unique(rows: Sequence[int]) -> list[int]:
+    return list(dict.fromkeys(rows))
 
 
 def _mixed_stories(

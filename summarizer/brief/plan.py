@@ -39,6 +39,7 @@ import numpy as np
 from summarizer.brief.types import Group, Plan, PlannedGroup, Sentence
 from summarizer.nlp.analyze import parse
 from summarizer.nlp.lexicon import lexname
+from summarizer.nlp.names import bare_surnames, full_names
 from summarizer.nlp.text import terms
 
 # An article's opening: its first three kept sentences (a headline-like line, the lead, the nut
@@ -96,20 +97,24 @@ def plan(
     max_words: int,
     published: Mapping[str, str | None] | None = None,
     problems: Callable[[str], tuple[str, ...]] | None = None,
+    texts: Mapping[int, str] | None = None,
 ) -> Plan:
     """Choose and order the brief's sentences within ``max_sentences`` and ``max_words``.
 
     ``groups`` partition the kept sentences (rows of ``embeddings``, unit vectors).
     ``problems(text)`` says why a sentence cannot stand alone in a brief (empty: it can); such a
     sentence is never chosen, though it stays evidence for its group. It is called lazily, best
-    candidates first (a parse costs 2–5 ms; a cluster has hundreds of sentences)."""
+    candidates first (a parse costs 2–5 ms; a cluster has hundreds of sentences). ``texts`` gives
+    a row's text as the writer will state it (``resolve``: "He" → the person's full name), which is
+    what is judged and counted; rows not in it are read as written."""
     if not groups:
         return Plan((), max_sentences, max_words)
     sentence_at = {r: s for g in groups for r, s in zip(g.rows, g.members, strict=True)}
+    text_at = {r: (texts or {}).get(r, s.text) for r, s in sentence_at.items()}
     group_of = {r: g for g in groups for r in g.rows}
     rows = sorted(sentence_at)
-    concepts = {r: _concepts(sentence_at[r].text) for r in rows}
-    length = {r: max(len(sentence_at[r].text.split()), 1) for r in rows}
+    concepts = {r: _concepts(text_at[r]) for r in rows}
+    length = {r: max(len(text_at[r].split()), 1) for r in rows}
 
     by_article: dict[str, list[int]] = {}
     for r in sorted(rows, key=lambda r: sentence_at[r].index):
@@ -129,7 +134,7 @@ def plan(
         if problems is None:
             return True
         if r not in standing:
-            standing[r] = not problems(sentence_at[r].text)
+            standing[r] = not problems(text_at[r])
         return standing[r]
 
     chosen: list[int] = []
@@ -144,15 +149,15 @@ def plan(
             return False
         if not stands_alone(r):
             return False
-        if not _bare_surnames(sentence_at[r].text) <= introduced | _full_names(sentence_at[r].text):
+        if not bare_surnames(text_at[r]) <= introduced | _introduced(text_at[r]):
             return False
-        return not described or not _unintroduced_subject(sentence_at[r].text, frozenset(covered))
+        return not described or not _unintroduced_subject(text_at[r], frozenset(covered))
 
     def take(r: int) -> None:
         nonlocal words_used
         chosen.append(r)
         covered.update(concepts[r])
-        introduced.update(_full_names(sentence_at[r].text))
+        introduced.update(_introduced(text_at[r]))
         words_used += length[r]
 
     def lead_score(r: int) -> float:
@@ -176,7 +181,7 @@ def plan(
             break
         take(best)
 
-    ordered = _story_order(chosen, sentence_at, group_of, published or {}, list(by_article))
+    ordered = _story_order(chosen, sentence_at, text_at, group_of, published or {}, list(by_article))
     items = []
     for r in ordered:
         group = group_of[r]
@@ -212,6 +217,7 @@ def _gain(new: frozenset[str], worth: Mapping[str, float], words: int, position:
 def _story_order(
     chosen: list[int],
     sentence_at: Mapping[int, Sentence],
+    text_at: Mapping[int, str],
     group_of: Mapping[int, Group],
     published: Mapping[str, str | None],
     articles: list[str],
@@ -222,7 +228,7 @@ def _story_order(
     def key(r: int) -> tuple:
         first = min(group_of[r].members, key=lambda s: s.position)
         return (
-            role(sentence_at[r].text),
+            role(text_at[r]),
             first.position,
             published.get(first.article_id) or "",
             articles.index(first.article_id),
@@ -231,10 +237,10 @@ def _story_order(
 
     ordered = chosen[:1] + sorted(chosen[1:], key=key)
     for r in list(ordered):
-        needed = _bare_surnames(sentence_at[r].text) - _full_names(sentence_at[r].text)
+        needed = bare_surnames(text_at[r]) - _introduced(text_at[r])
         for name in sorted(needed):  # sorted: a set's order changes between processes
             at = ordered.index(r)
-            introducer = next((c for c in ordered if name in _full_names(sentence_at[c].text)), None)
+            introducer = next((c for c in ordered if name in _introduced(text_at[c])), None)
             if introducer is not None and ordered.index(introducer) > at and at > 0:
                 ordered.remove(introducer)
                 ordered.insert(at, introducer)
@@ -278,26 +284,6 @@ def _unintroduced_subject(text: str, known: frozenset[str]) -> bool:
     )
 
 
-def _full_names(text: str) -> frozenset[str]:
-    """Surnames this sentence introduces: the last word of a person named by two or more words
-    ("Rustem Umerov" introduces "umerov"), or by a title and a surname ("President Zelensky")."""
-    out = set()
-    for entity in parse(text).ents:
-        if entity.label_ != "PERSON":
-            continue
-        surname = _surname(entity[-1].text)
-        before = entity.doc[entity.start - 1] if entity.start > 0 else None
-        if len(entity) > 1 or (before is not None and before.is_title and before.pos_ in {"PROPN", "NOUN"}):
-            out.add(surname)
-    return frozenset(out)
-
-
-def _bare_surnames(text: str) -> frozenset[str]:
-    """People this sentence names by one word only ("Umerov said ...")."""
-    return frozenset(
-        _surname(entity.text) for entity in parse(text).ents if entity.label_ == "PERSON" and len(entity) == 1
-    )
-
-
-def _surname(word: str) -> str:
-    return re.sub(r"['’]s?$", "", word).lower()
+def _introduced(text: str) -> frozenset[str]:
+    """Surnames this sentence introduces with a first name or title (``names.full_names``)."""
+    return frozenset(full_names(text))

@@ -75,6 +75,7 @@ def sentence_dict(sentence: BriefSentence) -> dict[str, Any]:
         "citations": [_citation(c) for c in sentence.citations],
         "extractive": sentence.extractive,
         "method": sentence.method,
+        "drawn_from": [{"article_id": a, "sentence_index": i} for a, i in sentence.drawn_from],
     }
 
 

@@ -76,6 +76,18 @@ class Cleaned:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """A kept sentence with its references to people made explicit from its own article:
+    ``text`` is the sentence with each replaced as ``replaced`` says ((words, by), in order), and
+    ``antecedents`` are the rows of the kept sentences that gave the names (cited with it)."""
+
+    row: int
+    text: str
+    replaced: tuple[tuple[str, str], ...]
+    antecedents: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Link:
     """Why two sentences were merged: ``method`` and its score (hash → 1.0, Jaccard, cosine)."""
 
@@ -148,20 +160,25 @@ class Verdict:
     used: tuple[int, ...] = ()
 
 
-SentenceMethod = Literal["compressed", "fused", "quoted"]
+SentenceMethod = Literal["compressed", "fused", "resolved", "quoted"]
 
 
 @dataclass(frozen=True)
 class BriefSentence:
-    """A sentence of the brief and how it was made: ``compressed`` (the group's best sentence with
-    words deleted), ``fused`` (the LLM's sentence from the group's evidence) or ``quoted`` (the
-    best sentence as is). ``rejected`` holds the attempts that failed, in order."""
+    """A sentence of the brief and how it was made: ``fused`` (two source sentences joined, each
+    with phrases left out), ``compressed`` (a source sentence with phrases left out), ``resolved``
+    (a source sentence whole, a person it names by pronoun or surname given their full name) or
+    ``quoted`` (a source sentence as is); the model chose the words left out under a grammar,
+    it wrote none (write.py). ``rejected`` holds the attempts that failed, in order."""
 
     text: str
     citations: tuple[Citation, ...]
     method: SentenceMethod = "fused"
     attempts: int = 1
     rejected: tuple[str, ...] = field(default_factory=tuple)
+    # the source sentences its words were taken from ((article id, sentence index)): one for a quote
+    # or a compression, two for a fusion, plus the sentences that gave a resolved person's name
+    drawn_from: tuple[tuple[str, int], ...] = ()
 
     @property
     def extractive(self) -> bool:

@@ -49,7 +49,10 @@ class Generator(Protocol):
 
     def warm_up(self) -> None: ...
 
-    def generate(self, messages: Sequence[Message], *, max_tokens: int) -> Generation: ...
+    def generate(self, messages: Sequence[Message], *, max_tokens: int, grammar: str | None = None) -> Generation:
+        """The answer to ``messages``; with ``grammar`` (GBNF), one the grammar allows where the
+        backend can constrain decoding (llama.cpp); others ignore it and callers check the answer."""
+        ...
 
 
 class LlamaCppGenerator:
@@ -114,8 +117,11 @@ class LlamaCppGenerator:
                     f"llama.cpp could not load {self.path}: {error}. Re-run `summarizer models pull` to restore it."
                 ) from error
 
-    def generate(self, messages: Sequence[Message], *, max_tokens: int) -> Generation:
-        response, pinned = self._complete(messages, {"max_tokens": max_tokens})
+    def generate(self, messages: Sequence[Message], *, max_tokens: int, grammar: str | None = None) -> Generation:
+        options: dict = {"max_tokens": max_tokens}
+        if grammar is not None:
+            options["grammar"] = grammar  # llama.cpp's GBNF; rule names: letters, digits, hyphens
+        response, pinned = self._complete(messages, options)
         usage, timings = response.get("usage", {}), response.get("timings", {})
         pin_timings = pinned.get("timings", {}) if isinstance(pinned, dict) else {}
         return Generation(
@@ -212,7 +218,9 @@ class TransformersGenerator:
                 self._tokenizer.truncation_side = "left"
             self._model = model
 
-    def generate(self, messages: Sequence[Message], *, max_tokens: int) -> Generation:
+    def generate(self, messages: Sequence[Message], *, max_tokens: int, grammar: str | None = None) -> Generation:
+        """``grammar`` is not enforced here (transformers has no GBNF): the writer checks every
+        answer as a deletion, so an answer outside it is refused, not shipped."""
         self.warm_up()
         import torch
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.brief.write import SYSTEM_PROMPT
-from summarizer.errors import ModelError
+from summarizer.brief.write import COMPRESS_PROMPT
+from summarizer.errors import GenerationError, ModelError
 from summarizer.models import registry as models
 from summarizer.models.generate import Generation, LlamaCppGenerator, TransformersGenerator
 
@@ -190,6 +190,16 @@ def test_llamacpp_smollm2_is_deterministic(smollm2):
     assert smollm2.generate(messages, max_tokens=12) == result
 
 
+def test_llamacpp_decodes_only_what_the_grammar_allows(smollm2):
+    messages = [{"role": "user", "content": "Write a long poem about the sea."}]
+    free = smollm2.generate(messages, max_tokens=12).text
+    constrained = smollm2.generate(messages, max_tokens=12, grammar='root ::= "The sea" (" is calm")? "."').text
+    assert constrained in ("The sea.", "The sea is calm.") and free not in ("The sea.", "The sea is calm.")
+    # a rule name with an underscore is not GBNF (design.md): the request fails with a clear error
+    with pytest.raises(GenerationError):
+        smollm2.generate(messages, max_tokens=4, grammar='root ::= bad_rule\nbad_rule ::= "x"')
+
+
 def test_llamacpp_missing_file(tmp_path):
     generator = LlamaCppGenerator(tmp_path / "absent.gguf")
     assert generator.name == "absent"  # __init__ is cheap: nothing is opened yet
@@ -211,7 +221,7 @@ def test_llamacpp_prompt_cache_reuses_the_prefix_and_history_does_not_change_ans
         pytest.fail("run: summarizer models pull smollm2-135m")
     sentences = [s.strip() for article in seeds for s in article["text"].split(". ") if len(s.split()) > 6]
     requests = [
-        [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": f"Source sentence:\n- {s}."}]
+        [{"role": "system", "content": COMPRESS_PROMPT}, {"role": "user", "content": f"Source sentence:\n- {s}."}]
         for s in sentences
     ]
     path = models.model_path("smollm2-135m")

@@ -26,7 +26,7 @@ def test_p_yes_is_a_probability_and_deterministic(smollm):
 
 def test_a_generator_without_token_probabilities_is_refused():
     class TextOnly:
-        def generate(self, messages, *, max_tokens):
+        def generate(self, messages, *, max_tokens, grammar=None):
             raise AssertionError("not called")
 
     with pytest.raises(ModelError, match="cannot score"):

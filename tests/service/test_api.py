@@ -213,11 +213,11 @@ class FailingOnce:
     def warm_up(self) -> None:
         self._generator.warm_up()
 
-    def generate(self, messages, *, max_tokens):
+    def generate(self, messages, *, max_tokens, grammar=None):
         if not self.failed:
             self.failed = True
             raise GenerationError("llama.cpp failed: simulated decode error")
-        return self._generator.generate(messages, max_tokens=max_tokens)
+        return self._generator.generate(messages, max_tokens=max_tokens, grammar=grammar)
 
 
 def test_a_generation_failure_is_503_and_the_next_request_succeeds(app_factory, smollm):

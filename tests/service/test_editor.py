@@ -58,6 +58,11 @@ def test_brief_with_citations_that_highlight_their_source(page):
     sentences = page.locator("#brief li")
     assert 1 <= sentences.count() <= 3
     assert page.locator("#brief .chip").count() >= sentences.count()  # every sentence carries a citation
+    # each sentence says how it was made: one badge of the four methods
+    badges = page.locator("#brief li .badge")
+    assert badges.count() == sentences.count()
+    assert set(badges.all_inner_texts()) <= {"fused", "compressed", "resolved", "quoted"}
+    assert all(badges.nth(i).get_attribute("title") for i in range(badges.count()))
 
     chip = page.locator("#brief .chip").first
     key = chip.get_attribute("data-key")

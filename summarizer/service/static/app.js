@@ -13,6 +13,14 @@ const template = $("#article-template");
 // (as in the JSON; not editable) or null.
 let current = null;
 
+// How each sentence was made (BriefSentence.method), shown beside it so an editor knows what to read closely.
+const METHODS = {
+  fused: "two source sentences joined, each with phrases left out (every word is the sources')",
+  compressed: "a source sentence with phrases left out (every word is the source's)",
+  resolved: "a source sentence whole, a person it named by pronoun or surname given their full name from the same article",
+  quoted: "taken verbatim from a source",
+};
+
 function addArticle(article = {}) {
   const item = template.content.firstElementChild.cloneNode(true);
   item.querySelector(".title").value = article.title || "";
@@ -265,11 +273,12 @@ function renderSentence(sentence, index) {
   });
   text.addEventListener("blur", () => sentenceEdited(index));
   item.appendChild(text);
-  if (sentence.extractive) {
+  const made = METHODS[sentence.method];
+  if (made && !sentence.edited) {
     const badge = document.createElement("span");
-    badge.className = "badge";
-    badge.textContent = "quoted";
-    badge.title = "taken verbatim from a source: the written sentence failed verification";
+    badge.className = `badge method-${sentence.method}`;
+    badge.textContent = sentence.method;
+    badge.title = made;
     item.appendChild(badge);
   }
   const chips = document.createElement("span");

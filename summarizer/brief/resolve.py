@@ -1,0 +1,106 @@
+"""Stage 4, resolve: the people a sentence names by pronoun or surname, given their full name.
+
+A sentence lifted from an article leans on the ones before it: "He also accepted ...",
+"Medinsky said ...". Read alone in a brief, the reader does not know who. Each kept sentence is
+read in its article's order, and (1) a person named by surname alone whom an earlier sentence of
+the same article introduced by full name ("Vladimir Medinsky") gets that full name at their first
+mention, and (2) a sentence opening with "He"/"She" as its subject, right after a kept sentence
+of the same article that names exactly one person, gets that person's full name. The words put
+in are the article's own, and the sentence that gave them is cited beside the one that states
+the fact (pipeline.py). Rule-based and deliberately narrow (the "most recent compatible
+antecedent" heuristic of Hobbs 1978 and Lappin & Leass 1994, restricted to subject pronouns one
+sentence away, where it is most reliable): a reference it cannot resolve is left as it is, and
+``plan`` then does not choose that sentence unless the brief introduces the person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from summarizer.brief.types import Resolution, Sentence
+from summarizer.nlp.analyze import parse
+from summarizer.nlp.names import bare_surnames, full_names, surname
+
+_SUBJECT_PRONOUNS = {"he", "she"}
+
+
+def resolve(kept: Sequence[Sentence]) -> dict[int, Resolution]:
+    """The kept sentences (by row) whose references to people can be made explicit from their
+    own article, and how; rows with nothing to resolve are absent."""
+    by_article: dict[str, list[int]] = {}
+    for row, sentence in enumerate(kept):
+        by_article.setdefault(sentence.article_id, []).append(row)
+    out: dict[int, Resolution] = {}
+    for rows in by_article.values():
+        rows.sort(key=lambda r: kept[r].index)
+        known: dict[str, tuple[str, int]] = {}  # surname → (full name, row that gave it)
+        previous: int | None = None
+        for row in rows:
+            sentence = kept[row]
+            resolution = _resolve_one(row, sentence, known, previous, kept)
+            if resolution is not None:
+                out[row] = resolution
+            for key, name in full_names(sentence.text).items():
+                known.setdefault(key, (name, row))
+            previous = row
+    return out
+
+
+def _resolve_one(
+    row: int, sentence: Sentence, known: dict[str, tuple[str, int]], previous: int | None, kept: Sequence[Sentence]
+) -> Resolution | None:
+    doc = parse(sentence.text)
+    own = full_names(sentence.text)
+    edits: list[tuple[int, int, str, int]] = []  # (start char, end char, full name, antecedent row)
+    done: set[str] = set()
+    for entity in doc.ents:
+        if entity.label_ != "PERSON" or len(entity) != 1:
+            continue
+        key = surname(entity.text)
+        if key in own or key in done or key not in known or key not in bare_surnames(sentence.text):
+            continue
+        before = doc[entity.start - 1] if entity.start > 0 else None
+        if before is not None and before.is_title and before.pos_ in {"PROPN", "NOUN"}:
+            continue  # "President Zelensky" is an introduction already
+        name, source = known[key]
+        word = entity[0]
+        bare = re.sub(r"['’]s?$", "", word.text)  # "Medinsky’s" as one token keeps its "’s"
+        edits.append((word.idx, word.idx + len(bare), name, source))
+        done.add(key)
+    first = doc[0] if len(doc) else None
+    if (
+        first is not None
+        and first.lower_ in _SUBJECT_PRONOUNS
+        and first.dep_ in ("nsubj", "nsubjpass")
+        and previous is not None
+        and kept[previous].index == sentence.index - 1
+    ):
+        people = _people(kept[previous].text, known)
+        if len(people) == 1:
+            name = people[0]
+            source = known.get(surname(name.split()[-1]), (name, previous))[1]
+            edits.append((0, len(first.text), name, source))
+    if not edits:
+        return None
+    text = sentence.text
+    replaced = []
+    for start, end, name, _ in sorted(edits, reverse=True):
+        replaced.append((text[start:end], name))
+        text = text[:start] + name + text[end:]
+    antecedents = tuple(sorted({source for *_, source in edits} - {row}))
+    return Resolution(row, text, tuple(reversed(replaced)), antecedents)
+
+
+def _people(text: str, known: dict[str, tuple[str, int]]) -> list[str]:
+    """The distinct people ``text`` names, by full name where one is known."""
+    names: dict[str, str] = {}
+    for entity in parse(text).ents:
+        if entity.label_ != "PERSON":
+            continue
+        key = surname(entity[-1].text)
+        full = full_names(text).get(key) or (known[key][0] if key in known else None)
+        if full is None:
+            return []  # a person the article never named in full: no name to give
+        names.setdefault(key, full)
+    return list(names.values())

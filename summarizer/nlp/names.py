@@ -1,0 +1,38 @@
+"""People's names in a sentence, from spaCy's PERSON entities: who is introduced by full name,
+who is named by surname alone. The brief never names a person by surname alone unless it
+has given the full name (plan), and a surname alone is resolved to the full name its article
+gives (resolve)."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.nlp.analyze import parse
+
+
+def full_names(text: str) -> dict[str, str]:
+    """The people ``text`` introduces, surname → full name as written: a person named by two or
+    more words ("Rustem Umerov" introduces "umerov"), or by a title and a surname ("President
+    Zelensky")."""
+    out: dict[str, str] = {}
+    for entity in parse(text).ents:
+        if entity.label_ != "PERSON":
+            continue
+        before = entity.doc[entity.start - 1] if entity.start > 0 else None
+        titled = before is not None and before.is_title and before.pos_ in {"PROPN", "NOUN"}
+        if len(entity) > 1 or titled:
+            name = entity.text if len(entity) > 1 else f"{before.text} {entity.text}"  # type: ignore[union-attr]
+            out.setdefault(surname(entity[-1].text), re.sub(r"['’]s?$", "", name))
+    return out
+
+
+def bare_surnames(text: str) -> frozenset[str]:
+    """People ``text`` names by one word only ("Umerov said ...")."""
+    return frozenset(
+        surname(entity.text) for entity in parse(text).ents if entity.label_ == "PERSON" and len(entity) == 1
+    )
+
+
+def surname(word: str) -> str:
+    """A surname as compared: lower case, without a possessive ("Umerov's" → "umerov")."""
+    return re.sub(r"['’]s?$", "", word).lower()
