@@ -76,6 +76,7 @@ def brief_record(brief_id: str, set_name: str, brief) -> dict:
                 "method": "headline" if n == 0 else s.method,
                 "attempts": s.attempts,
                 "drawn_from": [list(key) for key in s.drawn_from],
+                "rejected": list(s.rejected),
                 "citations": [
                     {"article_id": c.article_id, "sentence_index": c.sentence_index, "text": c.text}
                     for c in s.citations

@@ -125,10 +125,10 @@ HEADLINE_SOURCES = 1
 # A fused sentence is two facts in one: longer than this, it is a run-on an editor would split.
 MAX_FUSED_WORDS = 40
 # Two sentences longer than this together would need more cut than the grammar offers.
-MAX_FUSED_SOURCE_WORDS = 55
+MAX_FUSED_SOURCE_WORDS = 60
 # Facts sharing no name or number are one thread when this close (embedding cosine); plan keeps
 # chosen sentences below 0.65 (repeats), so this band is "related, not the same".
-FUSE_COSINE = 0.35
+FUSE_COSINE = 0.3
 
 
 class Summarizer:

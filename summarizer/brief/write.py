@@ -8,7 +8,8 @@ The phrases that may go are the ones sentence compression by deletion drops (Kni
 main clause and arguments): appositives, non-restrictive relative clauses, parentheses, phrases
 of time and place, clauses of time, a second verb phrase after "and"/"but", an adverbial before
 the subject. Everything else is required, so the main clause, the attributions and hedges
-(``keeps_attribution``'s words are never in an optional phrase) and the modifiers that say which
+(a phrase that could attribute, hedge or negate the whole claim, "According to police, ...",
+is never optional; an aside that carries its own hedge goes whole) and the modifiers that say which
 one or how many are kept by construction. The model is shown the sentence with the optional
 phrases in [brackets] and picks which to drop. A backend without grammars (transformers) is
 asked the same, and its answer goes through the same checks, so a free rewrite is refused there.
@@ -29,6 +30,7 @@ from spacy.tokens import Doc, Token
 
 from summarizer.models.generate import Generation, Generator, Message
 from summarizer.nlp.analyze import parse
+from summarizer.nlp.lexicon import is_known_word
 
 # One sentence of at most 45 words is ~65 tokens; 100 leaves room without letting a runaway
 # answer (a backend that ignores the grammar) cost seconds of decoding.
@@ -100,6 +102,14 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
             return None  # "the calls originated [from Annapolis]": the verb's only complement
     elif token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in token.children):
         pass
+    elif (
+        token.dep_ == "advcl"
+        and token.tag_ in ("VBG", "VBN")
+        and before is not None
+        and before.text == ","
+        and not any(c.dep_ == "mark" for c in token.children)
+    ):
+        pass  # "..., putting the crews at risk": a participle's aside after a comma
     elif token.dep_ == "npadvmod" and token.ent_type_ in ("DATE", "TIME") and token.head.pos_ in ("VERB", "AUX"):
         pass  # "[Friday]", "[last week]"
     elif token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token.head.pos_ in ("VERB", "AUX"):
@@ -126,14 +136,18 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
     if last >= len(doc) - 1 and doc[last].is_punct and doc[last].text not in ")]":
         return None  # never the final full stop
     text = doc[first : last + 1].text
-    if not keeps_attribution("", text) or any(t.dep_ == "neg" for t in doc[first : last + 1]):
-        return None  # "[, according to police]" or a "not" is the claim's own
+    negated = any(t.dep_ == "neg" for t in doc[first : last + 1])
+    if token.text in ("(", "[") and (negated or not keeps_attribution("", text)):
+        return None  # "[(police said)]", "[(not confirmed)]": the claim's own attribution or negation
+    if token.dep_ == "prep" and (negated or _REPORTED.search(text)):
+        return None  # "[According to police,]" attributes the whole claim (a hedge inside an aside is its own)
     if any(t.text in _QUOTE_MARKS for t in doc[first : last + 1]):
         return None  # half a quotation would be a misquote
     return first, last
 
 
 _QUOTE_MARKS = {'"', "“", "”"}
+_REPORTED = re.compile(r"\b(?:according to|said|says|told|report(?:ed|s)?|claim(?:ed|s)?|alleged(?:ly)?)\b", re.I)
 _COMPLEMENTS = {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "prep", "advcl", "agent"}
 
 
@@ -211,7 +225,7 @@ def fuse(first: str, second: str, generator: Generator) -> Generation:
     """One sentence of ``first`` and ``second`` joined by ``CONNECTIVE``, each with some of its
     optional phrases left out, as the model chooses under the grammar. ``second`` loses what
     comes before its first required words ("On Friday, ...") and its capital (unless it opens
-    with a name)."""
+    with a name: ``_common_opening``)."""
     head = list(phrases(first))
     if head and not head[-1].optional:
         head[-1] = Piece(re.sub(r"\s*[.!?]+[\"'”’)]*$", "", head[-1].text), False)  # its full stop
@@ -221,7 +235,7 @@ def fuse(first: str, second: str, generator: Generator) -> Generation:
     if not head or not tail or not head[-1].text or tail[0].optional:
         return Generation("")
     opening = tail[0].text.lstrip()
-    if not _opens_with_name(opening):
+    if _common_opening(second, first):
         opening = opening[:1].lower() + opening[1:]
     tail[0] = Piece(" " + opening, False)
     pieces = [*head, Piece(CONNECTIVE.rstrip(), False), *tail]
@@ -229,9 +243,29 @@ def fuse(first: str, second: str, generator: Generator) -> Generation:
     return _ask(FUSE_PROMPT, shown, generator, "root ::= " + _gbnf(pieces, must_cut=False))
 
 
-def _opens_with_name(text: str) -> bool:
-    doc = parse(text)
-    return bool(len(doc)) and (doc[0].pos_ == "PROPN" or doc[0].text == "I")
+# A sentence's first word loses its capital in the middle of a fused sentence only when it is a
+# common word ("The", "Officials"); a name keeps it (the fusions of dev briefs lowercased
+# "Fiscal-Gonzalez" and "Gold's" when the opening alone was parsed).
+_FUNCTION_POS = {"DET", "PRON", "ADP", "ADV", "SCONJ", "CCONJ", "AUX", "PART"}
+
+
+def _common_opening(sentence: str, beside: str) -> bool:
+    """Whether ``sentence``'s first word is a common word, not a name: a name is tagged so, has a
+    capital inside it ("Fiscal-Gonzalez"), or is written with its capital mid-sentence in
+    ``sentence`` or ``beside`` ("Savannah Gold ..." before "Gold's coworker ...")."""
+    doc = parse(sentence)
+    first = next((t for t in doc if not t.is_punct), None)
+    if (
+        first is None
+        or first.text == "I"
+        or first.ent_type_
+        or first.pos_ == "PROPN"
+        or first.text[1:] != first.text[1:].lower()
+    ):
+        return False
+    if re.search(rf"(?<![.!?]\s)(?<!^)\b{re.escape(first.text)}\b", sentence + " " + beside.rstrip(".")):
+        return False
+    return first.pos_ in _FUNCTION_POS or (first.pos_ in ("NOUN", "ADJ", "VERB", "NUM") and is_known_word(first.lower_))
 
 
 def _ask(system: str, user: str, generator: Generator, grammar_text: str | None = None) -> Generation:
