@@ -138,10 +138,15 @@ def _after_comma(token: Token) -> bool:
 
 
 def _trimmable(token: Token) -> bool:
-    """A phrase of time or place ("on Friday", "in Waukesha", "later") that says nothing of
-    attribution or hedge: the whole phrase; "by reason of insanity" is never one."""
+    """A phrase of time or place ("on Friday", "in Waukesha", "later"), a means ("by making
+    ...") or a participle's aside after a comma, that says nothing of attribution or hedge: the
+    whole phrase; "by reason of insanity" is never one."""
     if _attributes(token):
         return False
+    if token.dep_ == "prep" and token.lower_ == "by" and any(c.tag_ == "VBG" for c in token.children):
+        return True  # the means: "cost the Coast Guard $500,000 [by making false distress alerts]"
+    if token.dep_ == "advcl" and token.tag_ == "VBG" and _after_comma(token):
+        return not any(c.dep_ == "mark" for c in token.children)  # ", [putting the crews at risk]"
     if token.dep_ == "prep":  # wherever the parser attached it ("by reason [on Friday]")
         return token.lower_ in _PLACE_TIME_PREPS and any(t.ent_type_ in _PLACE_TIME for t in token.subtree)
     return token.head.pos_ in ("VERB", "AUX") and token.dep_ in ("advmod", "npadvmod") and token.lower_ in _TIME_ADVERBS

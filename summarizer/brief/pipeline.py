@@ -128,7 +128,7 @@ MAX_FUSED_WORDS = 40
 MAX_FUSED_SOURCE_WORDS = 60
 # Facts sharing no name or number are one thread when this close (embedding cosine); plan keeps
 # chosen sentences below 0.65 (repeats), so this band is "related, not the same".
-FUSE_COSINE = 0.3
+FUSE_COSINE = 0.25
 
 
 class Summarizer:
@@ -382,7 +382,7 @@ class _Writer:
                 citations = self._check(short, item.evidence_rows, (row,))
                 if citations is not None:
                     return BriefSentence(short, citations, "compressed", 1, drawn_from=self.drawn_from(row))
-            if short:
+            if short and short != stated:  # the model left nothing out: not an attempt that failed
                 rejected.append(short)
         if row in self.resolutions:
             citations = self._check(stated, item.evidence_rows, (row,))

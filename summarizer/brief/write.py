@@ -294,6 +294,8 @@ def tidy(text: str) -> str:
     if len(line) >= 2 and line[0] in "\"“'" and line[-1] in "\"”'":
         line = line[1:-1].strip()
     line = line[:1].upper() + line[1:]  # a leading phrase left out: "[On Friday,] the talks ..."
+    # a dash or comma left before the full stop by a phrase left out: "... attention - [and for good reason] -."
+    line = re.sub(r"\s*(?:\s[-–—]+|,|;|:)\s*([.!?][\"'”’)]*)$", r"\1", line)
     if line and line.rstrip("\"'”’)").rstrip()[-1:] not in (".", "!", "?"):
         line += "."
     return line

@@ -105,10 +105,15 @@ def test_fuse_joins_two_deletions_with_the_one_connective(smollm):
         ("**Answer:** - Russia and Ukraine will **swap** prisoners.", "Russia and Ukraine will swap prisoners."),
         ('He said they were "afraid."', 'He said they were "afraid."'),
         ("the talks lasted two hours", "The talks lasted two hours."),  # a leading phrase left out
+        # a phrase left out between dashes or after a comma leaves its punctuation (a dev brief's compression)
+        ("A new technology is getting a lot of attention - and for good reason -.", None),
+        ("The talks lasted two hours,.", "The talks lasted two hours."),
         ("   \n ", ""),
     ],
 )
 def test_tidy_keeps_only_the_sentence(reply, sentence):
+    if sentence is None:
+        sentence = "A new technology is getting a lot of attention - and for good reason."
     assert tidy(reply) == sentence
 
 
