@@ -45,16 +45,7 @@ from summarizer.brief.types import (
     Sentence,
 )
 from summarizer.brief.verify import warm_up as warm_up_checks
-from summarizer.brief.write import (
-    CONNECTIVE,
-    compress,
-    fuse,
-    is_deletion,
-    keeps_attribution,
-    keeps_main_clause,
-    keeps_phrases,
-    phrases,
-)
+from summarizer.brief.write import CONNECTIVE, compress, fuse, keeps_main_clause, kept_phrases, phrases
 from summarizer.errors import BriefCancelled, InputError
 from summarizer.models.embed import Embedder
 from summarizer.models.generate import Generation, Generator
@@ -342,9 +333,10 @@ class _Writer:
         return bool(anchors(a) & anchors(b)) or related >= FUSE_COSINE
 
     def fused(self, first: PlannedGroup, second: PlannedGroup) -> BriefSentence | None:
-        """The two facts in one sentence (``write.fuse``), if it is two deletions joined by
-        ``CONNECTIVE``, each keeping its attributions and main clause, stands alone, is at most
-        ``MAX_FUSED_WORDS`` words and passes the check against both facts' evidence; else None."""
+        """The two facts in one sentence (``write.fuse``), if it is each sentence's phrases with
+        optional ones left out (``write.kept_phrases``), joined by ``CONNECTIVE``, each keeping its
+        main verb and subject, stands alone, is at most ``MAX_FUSED_WORDS`` words and passes the
+        check against both facts' evidence; else None."""
         a, b = self.stated(first.representative_row), self.stated(second.representative_row)
         with self.stage("write"):
             generation = fuse(a, b, self.generator)
@@ -354,7 +346,7 @@ class _Writer:
         if (
             parts is None
             or len(text.split()) > MAX_FUSED_WORDS
-            or not all(_keeps_claim(part, source) for part, source in zip(parts, (a, b), strict=True))
+            or not all(keeps_main_clause(part, source) for part, source in zip(parts, (a, b), strict=True))
             or editorial_problems(text)
         ):
             return None
@@ -367,18 +359,26 @@ class _Writer:
 
     def single(self, item: PlannedGroup) -> BriefSentence:
         """The fact's sentence with phrases left out (``write.compress``, when it has any to leave
-        out), if that is a deletion keeping its attributions, main clause and whole phrases, stands
-        alone and passes the check; else the sentence whole, its people named in full (resolved,
-        checked too); else quoted as written."""
+        out), if it is the sentence's phrases with optional ones left out (``write.kept_phrases``:
+        attributions, hedges and the main clause are never optional), reads with the same main verb
+        and subject, stands alone and passes the check; else the sentence whole, its people named
+        in full (resolved, checked too); else quoted as written."""
         row = item.representative_row
         stated = self.stated(row)
         rejected: list[str] = []
-        if any(piece.optional for piece in phrases(stated)):
+        pieces = phrases(stated)
+        if any(piece.optional for piece in pieces):
             with self.stage("write"):
                 generation = compress(stated, self.generator)
             _count(generation, self.usage)
             short = generation.text
-            if short and is_deletion(short, stated) and _keeps_claim(short, stated) and not editorial_problems(short):
+            kept = kept_phrases(short, pieces)
+            if (
+                kept is not None
+                and not all(kept)  # something left out
+                and keeps_main_clause(short, stated)  # read again, the same verb and subject: not garbled
+                and not editorial_problems(short)
+            ):
                 citations = self._check(short, item.evidence_rows, (row,))
                 if citations is not None:
                     return BriefSentence(short, citations, "compressed", 1, drawn_from=self.drawn_from(row))
@@ -429,21 +429,15 @@ class _Writer:
         return tuple(citations)
 
 
-def _keeps_claim(short: str, source: str) -> bool:
-    """Whether a deletion from ``source`` keeps its claim: every attribution and hedge, its main
-    verb and subject, and only whole phrases dropped (write.py's checks)."""
-    return keeps_attribution(short, source) and keeps_main_clause(short, source) and keeps_phrases(short, source)
-
-
 def _split_fused(text: str, first: str, second: str) -> tuple[str, str] | None:
-    """``text`` as (a deletion of ``first``, a deletion of ``second``) around ``CONNECTIVE``, each
-    read as a sentence of its own; None if it is not one."""
+    """``text`` as (``first``'s phrases, ``second``'s phrases, optional ones left out) around
+    ``CONNECTIVE``, each read as a sentence of its own; None if it is not that."""
     join = CONNECTIVE.strip()
     at = text.find(join)
     while at >= 0:
         left, right = text[:at].rstrip(" ,") + ".", text[at + len(join) :].strip()
         right = right[:1].upper() + right[1:]
-        if is_deletion(left, first, strict=False) and is_deletion(right, second, strict=False):
+        if kept_phrases(left, phrases(first)) is not None and kept_phrases(right, phrases(second)) is not None:
             return left, right
         at = text.find(join, at + 1)
     return None

@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from spacy.tokens import Doc, Token
 
@@ -100,6 +101,8 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
             return None  # "on a possible ceasefire" says what, not when or where
         if token.head.pos_ != "NOUN" and not _has_complement(token.head, token):
             return None  # "the calls originated [from Annapolis]": the verb's only complement
+    elif token.dep_ in ("advcl", "npadvmod") and not _has_complement(token.head, token):
+        return None  # "The billboard came [as the singer hit out ...]": the verb needs it
     elif token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in token.children):
         pass
     elif (
@@ -141,9 +144,17 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
         return None  # "[(police said)]", "[(not confirmed)]": the claim's own attribution or negation
     if token.dep_ == "prep" and (negated or _REPORTED.search(text)):
         return None  # "[According to police,]" attributes the whole claim (a hedge inside an aside is its own)
-    if any(t.text in _QUOTE_MARKS for t in doc[first : last + 1]):
-        return None  # half a quotation would be a misquote
+    if any(t.text in _QUOTE_MARKS for t in doc[first : last + 1]) or _quoted(doc, first):
+        return None  # a cut inside or across a quotation misquotes its speaker
     return first, last
+
+
+def _quoted(doc: Doc, at: int) -> bool:
+    """Whether token ``at`` is inside a quotation (an odd number of quote marks before it)."""
+    marks = [t for t in doc[:at] if t.text in _QUOTE_MARKS]
+    opening = sum(1 for t in marks if t.text in ('"',)) % 2 == 1
+    curly = sum(1 for t in marks if t.text == "“") > sum(1 for t in marks if t.text == "”")
+    return opening or curly
 
 
 _QUOTE_MARKS = {'"', "“", "”"}
@@ -153,13 +164,46 @@ _COMPLEMENTS = {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "pr
 
 def _has_complement(verb: Token, besides: Token) -> bool:
     """Whether ``verb`` keeps an object or complement once ``besides`` is left out: without one,
-    a place or time may be the verb's argument ("originated from Annapolis", "lives in Rome")."""
-    return any(c.dep_ in _COMPLEMENTS and c.i != besides.i for c in verb.children) or verb.dep_ == "auxpass"
+    a place, time or clause may be the verb's argument ("originated from Annapolis", "lives in
+    Rome", "came as the singer hit out ..."). Anything but a verb has nothing to lose."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return True
+    return any(c.dep_ in _COMPLEMENTS and c.i != besides.i for c in verb.children) or any(
+        c.dep_ == "auxpass" for c in verb.children
+    )
 
 
 def _tokens_text(doc: Doc, start: int, end: int) -> str:
     """Tokens ``start``..``end - 1`` with the space before each as the source has it."""
     return "".join((" " if i > 0 and doc[i - 1].whitespace_ else "") + doc[i].text for i in range(start, end))
+
+
+def kept_phrases(text: str, pieces: Sequence[Piece]) -> tuple[bool, ...] | None:
+    """Which optional ``pieces`` ``text`` keeps, if it is exactly the pieces in order with some
+    optional ones left out (spacing, case and the final full stop aside); None if it is not: the
+    same test for every backend, whether or not it enforced the grammar."""
+    target = _squeeze(text).rstrip(".!?")
+    parts = [_squeeze(p.text) for p in pieces]
+
+    @cache
+    def match(i: int, at: int) -> tuple[bool, ...] | None:
+        if i == len(parts):
+            return () if at == len(target) else None
+        options = [parts[i]]
+        if i == len(parts) - 1:
+            options.append(parts[i].rstrip(".!?"))  # the full stop is compared apart
+        for option in options:
+            if target.startswith(option, at) and (rest := match(i + 1, at + len(option))) is not None:
+                return ((True,) if pieces[i].optional else ()) + rest
+        if pieces[i].optional and (rest := match(i + 1, at)) is not None:
+            return (False, *rest)
+        return None
+
+    return match(0, 0)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
 
 
 def grammar(pieces: Sequence[Piece], *, must_cut: bool = False) -> str:
@@ -294,6 +338,7 @@ def tidy(text: str) -> str:
     if len(line) >= 2 and line[0] in "\"“'" and line[-1] in "\"”'":
         line = line[1:-1].strip()
     line = line[:1].upper() + line[1:]  # a leading phrase left out: "[On Friday,] the talks ..."
+    line = re.sub(r"(?<!\.)\.\.$", ".", line)  # "... adopted by the U.S.."
     # a dash or comma left before the full stop by a phrase left out: "... attention - [and for good reason] -."
     line = re.sub(r"\s*(?:\s[-–—]+|,|;|:)\s*([.!?][\"'”’)]*)$", r"\1", line)
     if line and line.rstrip("\"'”’)").rstrip()[-1:] not in (".", "!", "?"):
@@ -352,36 +397,3 @@ def _main_clause(text: str) -> tuple[str, str]:
         return ("", "")
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
     return (root.lemma_.lower(), subject.lower_ if subject is not None else "")
-
-
-# A deletion takes out whole phrases (Filippova & Strube 2008 prune dependency subtrees): a kept
-# word keeps its head, and a kept word keeps the modifiers that say which one, how many, whose,
-# or whether at all. Cutting those changes the claim ("Retired firefighters joined" → "firefighters
-# joined", "a possible licence suspension" → "licence suspension", "a decision on evacuations would
-# be made" → "evacuations would be made": three UNSUPPORTED compressions of unseen briefs).
-_BOUND = {"amod", "compound", "nummod", "quantmod", "poss", "det", "predet", "neg", "aux", "auxpass", "nmod",
-          "case", "prt"}  # fmt: skip
-
-
-def keeps_phrases(short: str, source: str) -> bool:
-    """Whether ``short`` (a deletion from ``source``) drops only whole phrases of ``source``'s
-    parse: no kept word loses its head or one of its bound modifiers (``_BOUND``)."""
-    doc = parse(source)
-    words = [t for t in doc if not t.is_punct]
-    kept: set[int] = set()
-    position = 0
-    for word in (t.lower_ for t in parse(short) if not t.is_punct):
-        while position < len(words) and words[position].lower_ != word:
-            position += 1
-        if position == len(words):
-            return False  # not a deletion as spaCy tokenises it
-        kept.add(words[position].i)
-        position += 1
-    for token in doc:
-        if token.i not in kept:
-            continue
-        if token.head.i != token.i and token.head.i not in kept:
-            return False
-        if any(child.dep_ in _BOUND and child.i not in kept and not child.is_punct for child in token.children):
-            return False
-    return True
