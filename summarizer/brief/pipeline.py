@@ -118,8 +118,10 @@ MAX_FUSED_WORDS = 40
 # Two sentences longer than this together would need more cut than the grammar offers.
 MAX_FUSED_SOURCE_WORDS = 60
 # Facts sharing no name or number are one thread when this close (embedding cosine); plan keeps
-# chosen sentences below 0.65 (repeats), so this band is "related, not the same".
-FUSE_COSINE = 0.25
+# chosen sentences below 0.65 (repeats), so this band is "related, not the same". On the dev briefs
+# 0.2 joined "Officers found the two men dead ..." and "A handgun was recovered at the scene" (0.23);
+# pairs below it were unrelated ("Here's what to watch ..." and a candidate's prospects, 0.03).
+FUSE_COSINE = 0.2
 
 
 class Summarizer:
@@ -225,13 +227,13 @@ class Summarizer:
         while at < len(items):
             check_cancelled()
             progress(f"sentence {at + 1}/{len(items)}")
-            sentence = None
+            sentence, tried = None, ""
             if at + 1 < len(items) and writer.fusable(items[at], items[at + 1]):
-                sentence = writer.fused(items[at], items[at + 1])
+                sentence, tried = writer.fused(items[at], items[at + 1])
             if sentence is not None:
                 at += 2
             else:
-                sentence = writer.single(items[at])
+                sentence = writer.single(items[at], [tried] if tried else [])
                 at += 1
             length = len(sentence.text.split())
             if out and words + length > options.max_words:
@@ -332,11 +334,11 @@ class _Writer:
         related = float(self.vectors[first.representative_row] @ self.vectors[second.representative_row])
         return bool(anchors(a) & anchors(b)) or related >= FUSE_COSINE
 
-    def fused(self, first: PlannedGroup, second: PlannedGroup) -> BriefSentence | None:
+    def fused(self, first: PlannedGroup, second: PlannedGroup) -> tuple[BriefSentence | None, str]:
         """The two facts in one sentence (``write.fuse``), if it is each sentence's phrases with
         optional ones left out (``write.kept_phrases``), joined by ``CONNECTIVE``, each keeping its
         main verb and subject, stands alone, is at most ``MAX_FUSED_WORDS`` words and passes the
-        check against both facts' evidence; else None."""
+        check against both facts' evidence; else None. With it, what the model answered."""
         a, b = self.stated(first.representative_row), self.stated(second.representative_row)
         with self.stage("write"):
             generation = fuse(a, b, self.generator)
@@ -349,23 +351,24 @@ class _Writer:
             or not all(keeps_main_clause(part, source) for part, source in zip(parts, (a, b), strict=True))
             or editorial_problems(text)
         ):
-            return None
+            return None, text
         rows = _unique([*first.evidence_rows, *second.evidence_rows])
         checked = self._check(text, rows, (first.representative_row, second.representative_row))
         if checked is None:
-            return None
+            return None, text
         drawn = [*self.drawn_from(first.representative_row), *self.drawn_from(second.representative_row)]
-        return BriefSentence(text, checked, method="fused", drawn_from=tuple(_unique(drawn)))
+        return BriefSentence(text, checked, method="fused", drawn_from=tuple(_unique(drawn))), text
 
-    def single(self, item: PlannedGroup) -> BriefSentence:
+    def single(self, item: PlannedGroup, rejected: list[str]) -> BriefSentence:
         """The fact's sentence with phrases left out (``write.compress``, when it has any to leave
         out), if it is the sentence's phrases with optional ones left out (``write.kept_phrases``:
         attributions, hedges and the main clause are never optional), reads with the same main verb
         and subject, stands alone and passes the check; else the sentence whole, its people named
-        in full (resolved, checked too); else quoted as written."""
+        in full (resolved, checked too); else quoted as written. ``rejected``: attempts that already
+        failed (a fusion with the next fact)."""
         row = item.representative_row
         stated = self.stated(row)
-        rejected: list[str] = []
+        rejected = list(rejected)
         pieces = phrases(stated)
         if any(piece.optional for piece in pieces):
             with self.stage("write"):
@@ -381,7 +384,9 @@ class _Writer:
             ):
                 citations = self._check(short, item.evidence_rows, (row,))
                 if citations is not None:
-                    return BriefSentence(short, citations, "compressed", 1, drawn_from=self.drawn_from(row))
+                    return BriefSentence(
+                        short, citations, "compressed", len(rejected) + 1, tuple(rejected), self.drawn_from(row)
+                    )
             if short and short != stated:  # the model left nothing out: not an attempt that failed
                 rejected.append(short)
         if row in self.resolutions:

@@ -44,6 +44,9 @@ _PLACE_TIME = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # An adverbial clause may go when it says when; one of purpose or condition is part of the claim
 # ("may write off their donations [if ...]" over-claimed on the labelled dev briefs).
 _TEMPORAL_MARKS = {"after", "before", "when", "while", "as", "once", "until"}
+# Adverbs that tie a sentence to the ones around it in its article, or only say "by now": leaving
+# them out changes no claim ("only", "even", "just", "never" would).
+_CONTEXT_ADVERBS = {"also", "meanwhile", "now", "finally", "already", "recently", "currently", "still", "too"}
 # A sentence longer than this must lose at least one phrase (when it has one): the model, asked
 # to choose, kept whole sentences of 30+ words on the seeds, and a quote carries its article's asides.
 MUST_CUT_WORDS = 18
@@ -101,6 +104,8 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
             return None  # "on a possible ceasefire" says what, not when or where
         if token.head.pos_ != "NOUN" and not _has_complement(token.head, token):
             return None  # "the calls originated [from Annapolis]": the verb's only complement
+    elif token.dep_ == "advmod" and token.lower_ in _CONTEXT_ADVERBS and token.head.pos_ in ("VERB", "AUX"):
+        pass  # "Sarah Palin's committee [also] chipped in": "also" points at a sentence the brief lacks
     elif token.dep_ in ("advcl", "npadvmod") and not _has_complement(token.head, token):
         return None  # "The billboard came [as the singer hit out ...]": the verb needs it
     elif token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in token.children):
