@@ -347,6 +347,9 @@ class _Writer:
         parts = _split_fused(text, a, b)
         if (
             parts is None
+            # one join: a part that is itself two clauses makes a run-on ("X, and Y, and Z"; "X; Y, and Z")
+            or text.count(CONNECTIVE) > 1
+            or ";" in text
             or len(text.split()) > MAX_FUSED_WORDS
             or not all(keeps_main_clause(part, source) for part, source in zip(parts, (a, b), strict=True))
             or editorial_problems(text)

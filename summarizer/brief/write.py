@@ -124,6 +124,14 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
         joins = [c for c in token.head.children if c.dep_ == "cc" and c.i < token.i and c.lower_ in ("and", "but")]
         if not joins or any(c.dep_ in ("nsubj", "nsubjpass") for c in token.head.children if c.i > joins[-1].i):
             return None
+        if not _has_complement(token.head, token):
+            return None  # "they plotted [and attempted to kill X]": the object is both verbs'
+        if any(c.dep_ == "conj" and joins[-1].i < c.i < token.i for c in token.head.children):
+            return None  # that "and" joins another verb: this one is a list item after a comma
+        if token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "HYPH":
+            return None  # "and see-through ... bra" is no verb phrase, whatever the parser says
+        if token.left_edge.i < joins[-1].i:
+            return None  # part of the second verb's phrase stands before "and": not a whole phrase
         first = joins[-1].i  # "agreed to share proposals[ and to discuss a meeting]"
     elif token.text in ("(", "["):
         closing = ")" if token.text == "(" else "]"
@@ -141,6 +149,8 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
         last += 1
     if first <= root.i <= last or (subject is not None and first <= subject.i <= last):
         return None
+    if any(first <= t.head.i <= last and not first <= t.i <= last for t in doc):
+        return None  # a word left in would lose its head ("in a revealing [, and see-through ... bra]")
     if last >= len(doc) - 1 and doc[last].is_punct and doc[last].text not in ")]":
         return None  # never the final full stop
     text = doc[first : last + 1].text
@@ -274,7 +284,7 @@ def fuse(first: str, second: str, generator: Generator) -> Generation:
     """One sentence of ``first`` and ``second`` joined by ``CONNECTIVE``, each with some of its
     optional phrases left out, as the model chooses under the grammar. ``second`` loses what
     comes before its first required words ("On Friday, ...") and its capital (unless it opens
-    with a name: ``_common_opening``)."""
+    with a name: ``_common_word``)."""
     head = list(phrases(first))
     if head and not head[-1].optional:
         head[-1] = Piece(re.sub(r"\s*[.!?]+[\"'”’)]*$", "", head[-1].text), False)  # its full stop
@@ -284,7 +294,7 @@ def fuse(first: str, second: str, generator: Generator) -> Generation:
     if not head or not tail or not head[-1].text or tail[0].optional:
         return Generation("")
     opening = tail[0].text.lstrip()
-    if _common_opening(second, first):
+    if _common_word(second, second.find(opening), first):
         opening = opening[:1].lower() + opening[1:]
     tail[0] = Piece(" " + opening, False)
     pieces = [*head, Piece(CONNECTIVE.rstrip(), False), *tail]
@@ -298,23 +308,23 @@ def fuse(first: str, second: str, generator: Generator) -> Generation:
 _FUNCTION_POS = {"DET", "PRON", "ADP", "ADV", "SCONJ", "CCONJ", "AUX", "PART"}
 
 
-def _common_opening(sentence: str, beside: str) -> bool:
-    """Whether ``sentence``'s first word is a common word, not a name: a name is tagged so, has a
-    capital inside it ("Fiscal-Gonzalez"), or is written with its capital mid-sentence in
-    ``sentence`` or ``beside`` ("Savannah Gold ..." before "Gold's coworker ...")."""
-    doc = parse(sentence)
-    first = next((t for t in doc if not t.is_punct), None)
+def _common_word(sentence: str, at: int, beside: str) -> bool:
+    """Whether the word of ``sentence`` at character ``at`` is a common word, not a name: a name is
+    tagged so, has a capital inside it ("Fiscal-Gonzalez"), or is written with its capital
+    mid-sentence in ``sentence`` or ``beside`` ("Savannah Gold ..." before "Gold's coworker ...")."""
+    word = next((t for t in parse(sentence) if t.idx >= at and not t.is_punct), None)
     if (
-        first is None
-        or first.text == "I"
-        or first.ent_type_
-        or first.pos_ == "PROPN"
-        or first.text[1:] != first.text[1:].lower()
+        word is None
+        or word.text == "I"
+        or word.ent_type_
+        or word.pos_ == "PROPN"
+        # the word as written, hyphens and all: a capital inside it ("Fiscal-Gonzalez")
+        or (written := sentence[word.idx :].split()[0])[1:] != written[1:].lower()
     ):
         return False
-    if re.search(rf"(?<![.!?]\s)(?<!^)\b{re.escape(first.text)}\b", sentence + " " + beside.rstrip(".")):
+    if re.search(rf"(?<=[a-z,;:] ){re.escape(word.text)}\b", sentence + " " + beside):
         return False
-    return first.pos_ in _FUNCTION_POS or (first.pos_ in ("NOUN", "ADJ", "VERB", "NUM") and is_known_word(first.lower_))
+    return word.pos_ in _FUNCTION_POS or (word.pos_ in ("NOUN", "ADJ", "VERB", "NUM") and is_known_word(word.lower_))
 
 
 def _ask(system: str, user: str, generator: Generator, grammar_text: str | None = None) -> Generation:
@@ -344,6 +354,7 @@ def tidy(text: str) -> str:
         line = line[1:-1].strip()
     line = line[:1].upper() + line[1:]  # a leading phrase left out: "[On Friday,] the talks ..."
     line = re.sub(r"(?<!\.)\.\.$", ".", line)  # "... adopted by the U.S.."
+    line = re.sub(r",([\"”’'])\.$", r".\1", line)  # '... the "Romney-Ryan budget,".'
     # a dash or comma left before the full stop by a phrase left out: "... attention - [and for good reason] -."
     line = re.sub(r"\s*(?:\s[-–—]+|,|;|:)\s*([.!?][\"'”’)]*)$", r"\1", line)
     if line and line.rstrip("\"'”’)").rstrip()[-1:] not in (".", "!", "?"):
