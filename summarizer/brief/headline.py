@@ -19,26 +19,30 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from summarizer.brief.standalone import editorial_problems
-from summarizer.brief.write import is_deletion, keeps_attribution, keeps_main_clause
+from summarizer.brief.write import (
+    PLACE_TIME,
+    PLACE_TIME_PREPS,
+    TEMPORAL_MARKS,
+    is_deletion,
+    keeps_attribution,
+    keeps_main_clause,
+)
 from summarizer.nlp.analyze import parse
 
 # Headlines of wire copy run 6-12 words.
 MAX_HEADLINE_WORDS = 12
 # Never part of a headline: appositives, relative clauses, asides, discourse words.
 _ASIDES = {"appos", "relcl", "parataxis", "intj", "meta", "dep", "npadvmod"}
-# An adverbial clause goes only when it says when ("after discrepancies were found"); one of
-# purpose or condition ("to help tsunami victims", "if ...") is part of the claim: cutting it
-# over-claimed on the labelled dev briefs ("may write off their donations").
-_TEMPORAL_MARKS = {"after", "before", "when", "while", "as", "once", "until"}
+# An adverbial clause goes only when it says when (write.TEMPORAL_MARKS: "after discrepancies were
+# found"); one of purpose or condition ("to help tsunami victims", "if ...") is part of the claim.
 # A cut may not end on a word that needs what follows it ("... peeking out from", "... company or").
 _DANGLING_POS = {"ADP", "CCONJ", "SCONJ", "DET", "PART", "AUX", "PUNCT"}
 _QUOTES = set('"“”‘’')
 _REPORTING = {"say", "tell", "report", "announce", "confirm", "add", "state"}
 # Cut from the right, one phrase at a time, while the headline is too long: only phrases of time
-# and place ("on Saturday", "in Istanbul"); cutting others changed claims on the labelled dev
-# briefs ("plead not guilty [by reason of insanity]").
-_PLACE_TIME_PREPS = {"in", "on", "at", "during", "after", "before", "since", "near", "across", "throughout", "from"}
-_PLACE_TIME = {"DATE", "TIME", "GPE", "LOC", "FAC"}
+# and place (write.PLACE_TIME_PREPS with a write.PLACE_TIME name: "on Saturday", "in Istanbul")
+# and a means ("by making ..."); cutting others changed claims on the labelled dev briefs ("plead
+# not guilty [by reason of insanity]").
 _TIME_ADVERBS = {"later", "now", "also", "then", "recently", "currently", "still", "already", "yesterday", "today"}
 # A headline names something: a name, a place, a number (not "The intelligence summary emerged").
 _SPECIFIC = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY",
@@ -108,7 +112,7 @@ def _clause(root: Token, subject: Token) -> set[int]:
                 keep(child)  # "citizens who donated to help the victims": it says which ones
                 continue
             if child.dep_ in _ASIDES or (
-                child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TEMPORAL_MARKS for m in child.children)
+                child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in TEMPORAL_MARKS for m in child.children)
             ):
                 continue
             if token.i == root.i and child.dep_ in ("cc", "conj", "prep", "advmod") and child.i < subject.i:
@@ -148,7 +152,7 @@ def _trimmable(token: Token) -> bool:
     if token.dep_ == "advcl" and token.tag_ == "VBG" and _after_comma(token):
         return not any(c.dep_ == "mark" for c in token.children)  # ", [putting the crews at risk]"
     if token.dep_ == "prep":  # wherever the parser attached it ("by reason [on Friday]")
-        return token.lower_ in _PLACE_TIME_PREPS and any(t.ent_type_ in _PLACE_TIME for t in token.subtree)
+        return token.lower_ in PLACE_TIME_PREPS and any(t.ent_type_ in PLACE_TIME for t in token.subtree)
     return token.head.pos_ in ("VERB", "AUX") and token.dep_ in ("advmod", "npadvmod") and token.lower_ in _TIME_ADVERBS
 
 

@@ -117,11 +117,11 @@ HEADLINE_SOURCES = 1
 MAX_FUSED_WORDS = 40
 # Two sentences longer than this together would need more cut than the grammar offers.
 MAX_FUSED_SOURCE_WORDS = 60
-# Facts sharing no name or number are one thread when this close (embedding cosine); plan keeps
-# chosen sentences below 0.65 (repeats), so this band is "related, not the same". On the dev briefs
-# 0.2 joined "Officers found the two men dead ..." and "A handgun was recovered at the scene" (0.23);
-# pairs below it were unrelated ("Here's what to watch ..." and a candidate's prospects, 0.03).
-FUSE_COSINE = 0.2
+# Two facts are one thread when they share a name or number and are this close (embedding cosine;
+# plan keeps chosen sentences below 0.65, repeats). Looser (a shared name or number, or cosine 0.2)
+# strict readers found 4 of 14 fusions publishable: a photo caption spliced to a quote, a soap
+# character's boyfriend to a Facebook page, two police actions of different days under one "today".
+FUSE_COSINE = 0.4
 
 
 class Summarizer:
@@ -324,7 +324,7 @@ class _Writer:
         self.named.update(full_names(sentence.text).values())
 
     def fusable(self, first: PlannedGroup, second: PlannedGroup) -> bool:
-        """Whether two adjacent facts may be told in one sentence: they share a name or number or are
+        """Whether two adjacent facts may be told in one sentence: they share a name or number and are
         close in meaning (one story thread, not two facts side by side), neither is a quotation (a
         fused quote would put the speaker's words beside a claim of someone else), and together
         they are short enough to make one sentence once phrases are left out."""
@@ -332,7 +332,7 @@ class _Writer:
         if any(mark in a + b for mark in ('"', "“", "”")) or len((a + " " + b).split()) > MAX_FUSED_SOURCE_WORDS:
             return False
         related = float(self.vectors[first.representative_row] @ self.vectors[second.representative_row])
-        return bool(anchors(a) & anchors(b)) or related >= FUSE_COSINE
+        return bool(anchors(a) & anchors(b)) and related >= FUSE_COSINE
 
     def fused(self, first: PlannedGroup, second: PlannedGroup) -> tuple[BriefSentence | None, str]:
         """The two facts in one sentence (``write.fuse``), if it is each sentence's phrases with

@@ -34,18 +34,26 @@ def _optional(sentence: str) -> list[str]:
     return [p.text.strip() for p in phrases(sentence) if p.optional]
 
 
-def test_phrases_give_the_sentence_back_and_offer_whole_asides():
-    for sentence in (MEDINSKY, SWAP):
+# a real MultiLing sentence (CC BY 2.5) whose "On Monday of this week" strict readers flagged as pasted
+EGELAND = (
+    "On Monday of this week, Jan Egeland, the UN Emergency Relief Coordinator, said that rich nations like "
+    'the U.S. were also being "stingy" by making small contributions.'
+)
+
+
+def test_phrases_give_the_sentence_back_and_offer_only_what_a_brief_is_better_without():
+    for sentence in (MEDINSKY, SWAP, EGELAND):
         assert "".join(p.text for p in phrases(sentence)).strip() == sentence
-    assert _optional(MEDINSKY) == [
-        ", one of Russian President Vladimir Putin's aides and the leader of Russia's delegation,",
-        "and to discuss the possibility of a meeting between their respective heads of state",
-    ]
-    # "each" is the claim ("1,000 each" is not "1,000"): never optional, nor the number or the main clause
+    # a time said from the article's day, an adverb pointing back, parentheses: optional
+    assert _optional(EGELAND) == ["On Monday of this week,", "also"]
     assert _optional(SWAP) == ["(PoWs)"]
-    assert _optional("From the discussion, the biggest exchange came since the war began, on February 24, 2022.")[
-        :1
-    ] == ["From the discussion,"]
+    assert _optional("Promised funds have doubled in the past 24 hours, to nearly 2 billion dollars.") == [
+        "in the past 24 hours"
+    ]
+    # a role, a second verb phrase, a place, an absolute date: the brief needs them (measured: readers found
+    # briefs without them less publishable and less true: "the best [in two decades]")
+    assert _optional(MEDINSKY) == []
+    assert _optional("The gold rush is expected to be the best in two decades, a geologist said in May 2014.") == []
 
 
 @pytest.mark.parametrize(
@@ -96,18 +104,15 @@ def test_the_second_half_of_a_fusion_keeps_a_names_capital():
 
 
 def test_kept_phrases_accepts_only_the_pieces_with_optional_ones_left_out():
-    pieces = phrases(MEDINSKY)
-    assert kept_phrases(MEDINSKY, pieces) == (True, True)
-    short = (
-        "Vladimir Medinsky said that the two sides agreed to share specific proposals on a possible ceasefire and "
-        "to discuss the possibility of a meeting between their respective heads of state."
-    )
-    assert kept_phrases(short, pieces) == (False, True)
-    assert kept_phrases(short.replace("Vladimir", "vladimir").rstrip("."), pieces) == (False, True)
+    pieces = phrases(EGELAND)
+    assert kept_phrases(EGELAND, pieces) == (True, True)
+    short = EGELAND.replace("On Monday of this week, Jan", "Jan").replace(" also", "")
+    assert kept_phrases(short, pieces) == (False, False)
+    assert kept_phrases(short.replace("Jan", "jan").rstrip("."), pieces) == (False, False)
     # a required word left out, a word changed, words reordered: not the pieces
-    assert kept_phrases(short.replace("specific ", ""), pieces) is None
-    assert kept_phrases(short.replace("agreed", "refused"), pieces) is None
-    assert kept_phrases("The two sides agreed, Vladimir Medinsky said.", pieces) is None
+    assert kept_phrases(short.replace(", the UN Emergency Relief Coordinator,", ""), pieces) is None
+    assert kept_phrases(short.replace("stingy", "generous"), pieces) is None
+    assert kept_phrases("Rich nations were stingy, Jan Egeland said.", pieces) is None
 
 
 def test_the_grammar_spells_the_pieces_and_can_demand_a_cut():
@@ -120,12 +125,13 @@ def test_the_grammar_spells_the_pieces_and_can_demand_a_cut():
 
 
 def test_compress_under_the_grammar_is_a_deletion_of_whole_phrases(smollm):
-    # SmolLM2 asked freely rewrites; under the grammar it can only leave phrases out
-    assert len(MEDINSKY.split()) > MUST_CUT_WORDS
-    first = compress(MEDINSKY, smollm)
-    assert first == compress(MEDINSKY, smollm)  # greedy under a grammar: same input, same output
-    assert is_deletion(first.text, MEDINSKY)  # strictly shorter: a long sentence must lose a phrase
-    assert keeps_main_clause(first.text, MEDINSKY) and keeps_attribution(first.text, MEDINSKY)
+    # SmolLM2 asked freely rewrites; under the grammar it can only leave optional phrases out
+    assert len(EGELAND.split()) > MUST_CUT_WORDS
+    first = compress(EGELAND, smollm)
+    assert first == compress(EGELAND, smollm)  # greedy under a grammar: same input, same output
+    kept = kept_phrases(first.text, phrases(EGELAND))
+    assert kept is not None and not all(kept)  # a long sentence must lose a phrase
+    assert keeps_main_clause(first.text, EGELAND) and keeps_attribution(first.text, EGELAND)
     assert 0 < first.completion_tokens <= MAX_TOKENS
 
 
@@ -231,13 +237,13 @@ def test_a_deletion_must_keep_its_main_verb_and_subject(short, source, expected)
 @pytest.mark.parametrize(
     ("short", "source", "expected"),
     [
-        # whole phrases out: an aside, a phrase of time, a relative clause after a comma
+        # whole phrases out: a time said from the article's day, an adverb pointing back
         (
             "The council approved the budget, the mayor said.",
-            "The council, which met for four hours, approved the budget on Monday, the mayor said.",
+            "The council approved the budget today, the mayor said.",
             True,
         ),
-        ("Firefighters searched the park.", "Firefighters searched the park in Waukesha on Sunday.", True),
+        ("Firefighters searched the park.", "Firefighters also searched the park.", True),
         # the three UNSUPPORTED compressions of unseen Multi-News briefs (look-alikes, not their words):
         # a modifier that says which ones dropped ("Retired firefighters" are not "firefighters") ...
         (
