@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--limit", type=int, default=None, help="clusters per set")
     parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--fuse", action="store_true", help="join adjacent facts that share a name (fuse_facts)")
     parser.add_argument("--max-words", type=int, default=BriefOptions().max_words, help="the briefs' word budget")
     parser.add_argument("--out", type=Path)
     parser.add_argument(
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is None:
         parser.error("--out is required to write briefs")
     args.out.mkdir(parents=True, exist_ok=True)
-    summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model))
+    summarizer = Summarizer(MiniLMEmbedder(), load_generator(args.model), fuse_facts=args.fuse)
     summarizer.warm_up()
     records = []
     for brief_id, set_name, raw in stories(args.data, args.limit, args.clusters):

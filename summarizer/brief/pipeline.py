@@ -2,10 +2,10 @@
 
 ingest → segment → clean (``prepare``, no model) → resolve (people named by pronoun or surname
 given the full name their article gives) → embed → dedup (one group per fact) → plan (the lead,
-then the most facts per word, in story order; only sentences that stand alone) → write: two
-adjacent planned facts that share a name or number are fused into one sentence (``write.fuse``),
-each other fact compressed (``write.compress``), the model choosing which whole phrases to leave
-out under a grammar; every written sentence must be a deletion that keeps its attributions and
+then the most facts per word, in story order; only sentences that stand alone) → write: each fact
+compressed (``write.compress``: the model chooses which optional phrases to leave out, under a
+grammar; with ``fuse_facts``, two adjacent facts that share a name or number are first tried as one
+sentence, ``write.fuse``); every written sentence must be a deletion that keeps its attributions and
 main clause, stand alone, and pass the check, else the fact is stated whole (resolved, or quoted)
 → headline (cut from the first sentence by deletion → check) → Brief; nothing written is refused
 (``nothing_to_say``), never an empty brief. ``check`` is cite + verify (check.py), the same for
@@ -127,10 +127,17 @@ FUSE_COSINE = 0.4
 class Summarizer:
     """Holds the loaded models and runs the stages. Build once, call ``brief`` many times."""
 
-    def __init__(self, embedder: Embedder, generator: Generator, limits: Limits = Limits()) -> None:
+    def __init__(
+        self, embedder: Embedder, generator: Generator, limits: Limits = Limits(), *, fuse_facts: bool = False
+    ) -> None:
+        """``fuse_facts``: join two adjacent facts that share a name or number into one sentence
+        (``write.fuse``). Off by default: strict readers found 18 fused sentences of the 1.5B model
+        83% SUPPORTED and 28% publishable (two labelled rounds; docs/benchmarks.md, "Write, don't
+        quote"): a fusion pastes two facts of different days or threads into one claim."""
         self.embedder = embedder
         self.generator = generator
         self.limits = limits
+        self.fuse_facts = fuse_facts
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -228,7 +235,7 @@ class Summarizer:
             check_cancelled()
             progress(f"sentence {at + 1}/{len(items)}")
             sentence, tried = None, ""
-            if at + 1 < len(items) and writer.fusable(items[at], items[at + 1]):
+            if self.fuse_facts and at + 1 < len(items) and writer.fusable(items[at], items[at + 1]):
                 sentence, tried = writer.fused(items[at], items[at + 1])
             if sentence is not None:
                 at += 2

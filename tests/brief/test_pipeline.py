@@ -73,6 +73,19 @@ def test_every_sentence_is_the_sources_words_and_says_how_it_was_made(small_summ
     assert brief.usage["llm_calls"] <= len(brief.sentences) * 2  # at most one attempt per fact
 
 
+def test_facts_are_fused_only_when_asked_and_then_only_from_their_phrases(embedder, smollm, seeds):
+    options = BriefOptions(max_sentences=5, headline=False)
+    plain = Summarizer(embedder, smollm).brief(seeds, options)
+    assert "fused" not in {s.method for s in plain.sentences}
+    fusing = Summarizer(embedder, smollm, fuse_facts=True).brief(seeds, options)
+    assert_fully_cited(fusing, seeds)
+    for sentence in fusing.sentences:
+        if sentence.method == "fused":  # two sentences' phrases, one connective, both cited
+            assert sentence.text.count(CONNECTIVE) == 1 and len(sentence.drawn_from) >= 2
+            cited = {(c.article_id, c.sentence_index) for c in sentence.citations}
+            assert set(sentence.drawn_from) <= cited
+
+
 def test_on_sentence_streams_exactly_the_briefs_sentences_in_order(small_summarizer, seeds):
     streamed = []
     brief = small_summarizer.brief(
