@@ -35,6 +35,8 @@ def client(app_factory):
 
 
 SHORT = {"id": "a", "text": "The council approved the budget on Monday. Three new schools will be built by 2027."}
+# the model is called only for a sentence with a phrase a brief is better without ("also", "this week")
+WRITTEN = {"id": "a", "text": "The council also approved the budget this week. Three schools will be built by 2027."}
 GERMAN = (
     "Der Bundestag hat am Dienstag nach langer Debatte das neue Gesetz zur Förderung der Windenergie beschlossen, "
     "teilte die Regierung in Berlin mit."
@@ -222,9 +224,9 @@ class FailingOnce:
 
 def test_a_generation_failure_is_503_and_the_next_request_succeeds(app_factory, smollm):
     with TestClient(app_factory(generator=FailingOnce(smollm))) as client:
-        response = client.post("/v1/briefs", json={"articles": [SHORT]})
+        response = client.post("/v1/briefs", json={"articles": [WRITTEN]})
         assert response.status_code == 503 and response.json()["error"]["code"] == "generation_failed"
-        retry = client.post("/v1/briefs", json={"articles": [SHORT]})
+        retry = client.post("/v1/briefs", json={"articles": [WRITTEN]})
         assert retry.status_code == 200 and retry.headers["x-cache"] == "miss"
 
 
@@ -322,11 +324,12 @@ def test_a_stream_closed_early_stops_the_brief(served, seeds):
 
 def test_a_failure_mid_stream_is_an_error_event_and_bad_input_a_plain_4xx(app_factory, smollm):
     with TestClient(app_factory(generator=FailingOnce(smollm))) as client:
-        with client.stream("POST", "/v1/briefs?stream=true", json={"articles": [SHORT]}) as response:
+        with client.stream("POST", "/v1/briefs?stream=true", json={"articles": [WRITTEN]}) as response:
             assert response.status_code == 200
             events = list(_events(response.iter_lines()))
-        assert [e["event"] for e in events] == ["error"]
-        assert events[0]["status"] == 503 and events[0]["error"]["code"] == "generation_failed"
+        # the sentences written before the failure were sent; the stream ends with the error
+        assert [e["event"] for e in events][-1] == "error" and {e["event"] for e in events[:-1]} <= {"sentence"}
+        assert events[-1]["status"] == 503 and events[-1]["error"]["code"] == "generation_failed"
         bad = client.post("/v1/briefs?stream=true", json={"articles": [{"text": ""}]})
         assert bad.status_code == 422 and bad.json()["error"]["field"] == "articles[0].text"
         assert client.app.state.service.admission.inside == 0

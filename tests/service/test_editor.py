@@ -61,7 +61,7 @@ def test_brief_with_citations_that_highlight_their_source(page):
     # each sentence says how it was made: one badge of the four methods
     badges = page.locator("#brief li .badge")
     assert badges.count() == sentences.count()
-    assert set(badges.all_inner_texts()) <= {"fused", "compressed", "resolved", "quoted"}
+    assert {text.lower() for text in badges.all_text_contents()} <= {"fused", "compressed", "resolved", "quoted"}
     assert all(badges.nth(i).get_attribute("title") for i in range(badges.count()))
 
     chip = page.locator("#brief .chip").first
