@@ -5,8 +5,9 @@ given the full name their article gives) → embed → dedup (one group per fact
 then the most facts per word, in story order; only sentences that stand alone) → write: each fact
 compressed (``write.compress``: the model chooses which optional phrases to leave out, under a
 grammar; with ``fuse_facts``, two adjacent facts that share a name or number are first tried as one
-sentence, ``write.fuse``); every written sentence must be a deletion that keeps its attributions and
-main clause, stand alone, and pass the check, else the fact is stated whole (resolved, or quoted)
+sentence, ``write.fuse``); every written sentence must be exactly its sources' phrases with optional
+ones left out (``write.kept_phrases``), read with the same main clause, stand alone, and pass the
+check, else the fact is stated whole (resolved, or quoted)
 → headline (cut from the first sentence by deletion → check) → Brief; nothing written is refused
 (``nothing_to_say``), never an empty brief. ``check`` is cite + verify (check.py), the same for
 ``check_claims``.
@@ -21,6 +22,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import numpy as np
 
 from summarizer.brief.check import ClaimCheck, check_claims, check_sentence
 from summarizer.brief.cite import cite
@@ -302,7 +305,15 @@ class _Writer:
     chooses under a grammar (write.py), and what it chose must pass the same checks whatever the
     backend. Rejected attempts are kept in each sentence's ``rejected``."""
 
-    def __init__(self, summarizer: Summarizer, kept, vectors, resolutions: Mapping[int, Resolution], stage, usage):
+    def __init__(
+        self,
+        summarizer: Summarizer,
+        kept: Sequence[Sentence],
+        vectors: np.ndarray,
+        resolutions: Mapping[int, Resolution],
+        stage: Callable[[str], AbstractContextManager[None]],
+        usage: dict[str, float],
+    ) -> None:
         self.generator = summarizer.generator
         self.embedder = summarizer.embedder
         self.kept = kept
