@@ -174,21 +174,42 @@ def test_api_keys(app_factory):
         assert client.get("/healthz").status_code == 200
 
 
-def test_a_full_queue_answers_429_with_retry_after(app_factory, seeds):
-    with TestClient(app_factory(ServiceSettings(queue_size=0))) as client:
+class Gated:
+    """The real SmolLM2, except that each call waits until ``release`` is set: a brief that is
+    surely still running while a test looks (a brief that calls the model once takes well under a
+    second, too short to catch by polling)."""
+
+    def __init__(self, generator) -> None:
+        self._generator = generator
+        self.name = generator.name
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def warm_up(self) -> None:
+        self._generator.warm_up()
+
+    def generate(self, messages, *, max_tokens, grammar=None):
+        self.entered.set()
+        assert self.release.wait(120), "the test never released the model"
+        return self._generator.generate(messages, max_tokens=max_tokens, grammar=grammar)
+
+
+def test_a_full_queue_answers_429_with_retry_after(app_factory, smollm):
+    gated = Gated(smollm)
+    with TestClient(app_factory(ServiceSettings(queue_size=0), generator=gated)) as client:
         admission = client.app.state.service.admission
         results = {}
         worker = threading.Thread(
-            target=lambda: results.setdefault(
-                "first", client.post("/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 3}})
-            )
+            target=lambda: results.setdefault("first", client.post("/v1/briefs", json={"articles": [WRITTEN]}))
         )
         worker.start()
-        wait_until(lambda: admission.inside == 1)
+        assert gated.entered.wait(60)
+        assert admission.inside == 1
         busy = client.post("/v1/briefs", json={"articles": [SHORT]})
         # bad input is answered at once, never queued behind the running brief
         too_many = client.post("/v1/briefs", json={"articles": [SHORT | {"id": str(i)} for i in range(21)]})
         assert too_many.status_code == 413
+        gated.release.set()
         worker.join()
         assert busy.status_code == 429
         assert int(busy.headers["retry-after"]) >= 1 and busy.json()["error"]["code"] == "busy"
@@ -537,22 +558,22 @@ def test_check_needs_an_api_key_when_keys_are_set(app_factory):
         assert allowed.status_code == 200 and allowed.json()["results"][0]["supported"] is True
 
 
-def test_checks_run_beside_a_brief_and_beside_each_other(app_factory, seeds):
+def test_checks_run_beside_a_brief_and_beside_each_other(app_factory, smollm, seeds):
     """A check does not wait in the brief queue (with ``queue_size=0`` and a brief running, anything
     queued would be a 429), and checks sharing the embedder with the brief worker and with each
     other give exactly the answer of a check alone."""
     body = {"articles": seeds, "claims": [COPIED, CHANGED]}
-    with TestClient(app_factory(ServiceSettings(queue_size=0))) as client:
+    gated = Gated(smollm)
+    with TestClient(app_factory(ServiceSettings(queue_size=0), generator=gated)) as client:
         alone = client.post("/v1/check", json=body).json()
         admission = client.app.state.service.admission
         brief: dict = {}
         worker = threading.Thread(
-            target=lambda: brief.setdefault(
-                "response", client.post("/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 3}})
-            )
+            target=lambda: brief.setdefault("response", client.post("/v1/briefs", json={"articles": [WRITTEN]}))
         )
         worker.start()
-        wait_until(lambda: admission.inside == 1)
+        assert gated.entered.wait(60)
+        assert admission.inside == 1
         checks: list = []
         threads = [
             threading.Thread(target=lambda: checks.append(client.post("/v1/check", json=body))) for _ in range(3)
@@ -561,6 +582,7 @@ def test_checks_run_beside_a_brief_and_beside_each_other(app_factory, seeds):
             thread.start()
         for thread in threads:
             thread.join()
+        gated.release.set()
         worker.join()
         assert brief["response"].status_code == 200
         assert [c.status_code for c in checks] == [200, 200, 200]
