@@ -90,6 +90,26 @@ def app_factory(embedder, smollm, tmp_path, monkeypatch):
     return make
 
 
+class Gated:
+    """The real SmolLM2, except that each call waits until ``release`` is set: a brief that is
+    surely still running while a test looks (a brief that calls the model once takes well under a
+    second, too short to catch by polling)."""
+
+    def __init__(self, generator) -> None:
+        self._generator = generator
+        self.name = generator.name
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def warm_up(self) -> None:
+        self._generator.warm_up()
+
+    def generate(self, messages, *, max_tokens, grammar=None):
+        self.entered.set()
+        assert self.release.wait(120), "the test never released the model"
+        return self._generator.generate(messages, max_tokens=max_tokens, grammar=grammar)
+
+
 def wait_until(condition, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():

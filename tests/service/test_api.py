@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import wait_until
+from conftest import Gated, wait_until
 from fastapi.testclient import TestClient
 
 from summarizer.errors import GenerationError
@@ -174,26 +174,6 @@ def test_api_keys(app_factory):
         assert client.get("/healthz").status_code == 200
 
 
-class Gated:
-    """The real SmolLM2, except that each call waits until ``release`` is set: a brief that is
-    surely still running while a test looks (a brief that calls the model once takes well under a
-    second, too short to catch by polling)."""
-
-    def __init__(self, generator) -> None:
-        self._generator = generator
-        self.name = generator.name
-        self.entered = threading.Event()
-        self.release = threading.Event()
-
-    def warm_up(self) -> None:
-        self._generator.warm_up()
-
-    def generate(self, messages, *, max_tokens, grammar=None):
-        self.entered.set()
-        assert self.release.wait(120), "the test never released the model"
-        return self._generator.generate(messages, max_tokens=max_tokens, grammar=grammar)
-
-
 def test_a_full_queue_answers_429_with_retry_after(app_factory, smollm):
     gated = Gated(smollm)
     with TestClient(app_factory(ServiceSettings(queue_size=0), generator=gated)) as client:
@@ -217,10 +197,12 @@ def test_a_full_queue_answers_429_with_retry_after(app_factory, smollm):
         assert client.post("/v1/briefs", json={"articles": [SHORT]}).status_code == 200
 
 
-def test_past_the_deadline_504_and_the_slot_is_freed(app_factory, seeds):
-    with TestClient(app_factory(ServiceSettings(deadline_s=0.3, queue_size=0))) as client:
-        late = client.post("/v1/briefs", json={"articles": seeds, "options": {"max_sentences": 5}})
+def test_past_the_deadline_504_and_the_slot_is_freed(app_factory, smollm):
+    gated = Gated(smollm)  # the model answers only after the deadline has passed
+    with TestClient(app_factory(ServiceSettings(deadline_s=0.3, queue_size=0), generator=gated)) as client:
+        late = client.post("/v1/briefs", json={"articles": [WRITTEN]})
         assert late.status_code == 504 and late.json()["error"]["code"] == "deadline"
+        gated.release.set()
         wait_until(lambda: client.app.state.service.admission.inside == 0)
 
 

@@ -9,7 +9,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import wait_until
+from conftest import Gated, wait_until
 from fastapi.testclient import TestClient
 
 from summarizer.brief.pipeline import BriefOptions
@@ -186,11 +186,18 @@ def test_an_api_key_sees_only_its_own_jobs(app_factory, seeds):
         assert client.get("/v1/jobs/no-such-job", headers=a).json()["error"]["code"] == "not_found"
 
 
-def test_cancel_stops_the_job_and_a_finished_job_is_409(app_factory, seeds):
-    with TestClient(app_factory()) as client:
-        stories = [{"articles": seeds, "options": {"max_sentences": n}} for n in (3, 4, 5)]
+def test_cancel_stops_the_job_and_a_finished_job_is_409(app_factory, smollm):
+    gated = Gated(smollm)  # the first story is held in its model call until the job is cancelled
+    article = {
+        "id": "a",
+        "text": "The council also approved the budget this week. Three schools will be built by 2027.",
+    }
+    with TestClient(app_factory(generator=gated)) as client:
+        stories = [{"articles": [article], "options": {"max_sentences": n}} for n in (1, 2, 3)]
         location = client.post("/v1/jobs", json={"stories": stories}).headers["location"]
+        assert gated.entered.wait(60)
         cancelled = client.delete(location)
+        gated.release.set()
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
         job = finished(client, location)
         assert job["status"] == "cancelled"
