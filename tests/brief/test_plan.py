@@ -65,6 +65,13 @@ def test_empty_input_gives_an_empty_plan():
     assert plan((), np.zeros((0, 384)), max_sentences=3, max_words=100).items == ()
 
 
+def _chosen(groups: list[Group], vectors: np.ndarray, **options: int) -> list[str]:
+    """The texts plan chooses from a ``_story``, in the brief's order (sentences that cannot stand alone
+    are never chosen)."""
+    result = plan(groups, vectors, problems=editorial_problems, **options)
+    return [groups[i.representative_row].members[0].text for i in result.items]
+
+
 def _sentence(article: str, index: int, text: str) -> Sentence:
     return Sentence(article, index, 0, len(text), text, index / 10)
 
@@ -124,18 +131,12 @@ def test_a_person_named_by_surname_alone_comes_after_their_full_name_or_not_at_a
             (_sentence("b", 4, "Ann Lee, a former teacher, won 61 percent of the vote in Harlow."), [0, 0, 0.5, 0.86]),
         ]
     )
-    texts = [
-        groups[i.representative_row].members[0].text
-        for i in plan(groups, vectors, max_sentences=4, max_words=200, problems=editorial_problems).items
-    ]
+    texts = _chosen(groups, vectors, max_sentences=4, max_words=200)
     for k, text in enumerate(texts):
         if text.startswith("Lee won"):
             assert any("Ann Lee" in earlier for earlier in texts[:k])
     # with the full name out of the budget, the bare surname is not chosen
-    texts = [
-        groups[i.representative_row].members[0].text
-        for i in plan(groups[:3], vectors[:3], max_sentences=4, max_words=200, problems=editorial_problems).items
-    ]
+    texts = _chosen(groups[:3], vectors[:3], max_sentences=4, max_words=200)
     assert not any(t.startswith("Lee won") for t in texts)
 
 
@@ -167,10 +168,7 @@ def test_a_bare_definite_subject_is_chosen_only_after_what_it_names():
             (_sentence("a", 1, "The volcano had been quiet since 1990, officials in Harlow said."), [0, 0, 1, 0]),
         ]
     )
-    texts = [
-        groups[i.representative_row].members[0].text
-        for i in plan(groups, vectors, max_sentences=3, max_words=200, problems=editorial_problems).items
-    ]
+    texts = _chosen(groups, vectors, max_sentences=3, max_words=200)
     assert texts[0].startswith("A volcano near Harlow")
     # when nothing else can lead (a one-line article), it still does: a brief, not a refusal
     only_definite = plan(groups[:1], vectors[:1], max_sentences=3, max_words=200, problems=editorial_problems)
