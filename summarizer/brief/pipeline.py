@@ -459,11 +459,12 @@ def _split_fused(text: str, first: str, second: str) -> tuple[str, str] | None:
     """``text`` as (``first``'s phrases, ``second``'s phrases, optional ones left out) around
     ``CONNECTIVE``, each read as a sentence of its own; None if it is not that."""
     join = CONNECTIVE.strip()
+    first_pieces, second_pieces = phrases(first), phrases(second)
     at = text.find(join)
     while at >= 0:
         left, right = text[:at].rstrip(" ,") + ".", text[at + len(join) :].strip()
         right = right[:1].upper() + right[1:]
-        if kept_phrases(left, phrases(first)) is not None and kept_phrases(right, phrases(second)) is not None:
+        if kept_phrases(left, first_pieces) is not None and kept_phrases(right, second_pieces) is not None:
             return left, right
         at = text.find(join, at + 1)
     return None

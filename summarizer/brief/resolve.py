@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from summarizer.brief.types import Resolution, Sentence
 from summarizer.nlp.analyze import parse
-from summarizer.nlp.names import bare_surnames, full_names, surname
+from summarizer.nlp.names import full_names, surname
 
 _SUBJECT_PRONOUNS = {"he", "she"}
 
@@ -58,15 +58,15 @@ def _resolve_one(
         if entity.label_ != "PERSON" or len(entity) != 1:
             continue
         key = surname(entity.text)
-        if key in own or key in done or key not in known or key not in bare_surnames(sentence.text):
+        if key in own or key in done or key not in known:  # a one-word PERSON: a bare surname
             continue
         before = doc[entity.start - 1] if entity.start > 0 else None
         if before is not None and before.is_title and before.pos_ in {"PROPN", "NOUN"}:
             continue  # "President Zelensky" is an introduction already
         name, source = known[key]
         word = entity[0]
-        bare = re.sub(r"['’]s?$", "", word.text)  # "Medinsky’s" as one token keeps its "’s"
-        edits.append((word.idx, word.idx + len(bare), name, source))
+        written = re.sub(r"['’]s?$", "", word.text)  # "Medinsky’s" as one token keeps its "’s"
+        edits.append((word.idx, word.idx + len(written), name, source))
         done.add(key)
     first = doc[0] if len(doc) else None
     if (
@@ -95,11 +95,12 @@ def _resolve_one(
 def _people(text: str, known: dict[str, tuple[str, int]]) -> list[str]:
     """The distinct people ``text`` names, by full name where one is known."""
     names: dict[str, str] = {}
+    introduced = full_names(text)
     for entity in parse(text).ents:
         if entity.label_ != "PERSON":
             continue
         key = surname(entity[-1].text)
-        full = full_names(text).get(key) or (known[key][0] if key in known else None)
+        full = introduced.get(key) or (known[key][0] if key in known else None)
         if full is None:
             return []  # a person the article never named in full: no name to give
         names.setdefault(key, full)

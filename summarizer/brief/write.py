@@ -268,20 +268,21 @@ def fuse(first: str, second: str, generator: Generator) -> Generation:
     optional phrases left out, as the model chooses under the grammar. ``second`` loses what
     comes before its first required words ("On Friday, ...") and its capital (unless it opens
     with a name: ``_common_word``)."""
-    head = list(phrases(first))
+    first_pieces, second_pieces = phrases(first), phrases(second)
+    head = list(first_pieces)
     if head and not head[-1].optional:
         head[-1] = Piece(re.sub(r"\s*[.!?]+[\"'”’)]*$", "", head[-1].text), False)  # its full stop
-    tail = list(phrases(second))
+    tail = list(second_pieces)
     while tail and tail[0].optional:
         tail.pop(0)
-    if not head or not tail or not head[-1].text or tail[0].optional:
+    if not head or not tail or not head[-1].text:
         return Generation("")
     opening = tail[0].text.lstrip()
     if _common_word(second, second.find(opening), first):
         opening = opening[:1].lower() + opening[1:]
     tail[0] = Piece(" " + opening, False)
     pieces = [*head, Piece(CONNECTIVE.rstrip(), False), *tail]
-    shown = "First: " + _shown(phrases(first)) + "\nSecond: " + _shown(phrases(second))
+    shown = "First: " + _shown(first_pieces) + "\nSecond: " + _shown(second_pieces)
     return _ask(FUSE_PROMPT, shown, generator, "root ::= " + _gbnf(pieces, must_cut=False))
 
 
