@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlparse
 
-from summarizer.brief.types import Article
+from summarizer.brief.types import Article, BriefWarning
 from summarizer.errors import InputError, InputTooLargeError
 from summarizer.nlp.extract import Page, extract_page
 
@@ -47,10 +47,18 @@ def ingest(
     raw_articles: Sequence[Mapping[str, Any]],
     limits: Limits = Limits(),
     refuse: Callable[[InputError], None] | None = None,
+    *,
+    unavailable: Mapping[int, InputError] | None = None,
+    warn: Callable[[BriefWarning], None] = lambda _: None,
 ) -> tuple[Article, ...]:
     """Validate and normalise articles; raise ``InputError`` on the first problem found. With
     ``refuse``, an article with a problem (or a repeated id) is handed to it and left out instead,
-    so one bad article does not sink a large request; ``InputError`` when none is left."""
+    so one bad article does not sink a large request; ``InputError`` when none is left.
+
+    ``unavailable``: per position, why an article could not be obtained (a link that failed to
+    fetch, ``service/links.py``): it is left out with a ``link_failed`` warning (to ``refuse``
+    when given). A text longer than the per-article limit is cut at the last sentence end within
+    it, with an ``article_cut`` warning: a long page is a normal page, not a bad request."""
     if not isinstance(raw_articles, Sequence) or isinstance(raw_articles, (str, bytes)):
         raise InputError("articles must be a list of article objects.", field="articles")
     if not raw_articles:
@@ -65,8 +73,17 @@ def ingest(
     first_problem: InputError | None = None
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_articles):
+        if unavailable and i in unavailable:
+            problem = unavailable[i]
+            if refuse is not None:
+                refuse(problem)
+            else:
+                article_id = raw.get("id") if isinstance(raw, Mapping) else None
+                warn(BriefWarning(problem.code, str(problem), str(article_id or f"article-{i + 1}"), problem.field))
+            first_problem = first_problem or problem
+            continue
         try:
-            article = _article(raw, i, limits)
+            article = _article(raw, i, limits, warn)
             if article.id in seen:
                 raise InputError(
                     f"id {article.id!r} is used by articles[{seen[article.id]}] and articles[{i}]; "
@@ -94,7 +111,7 @@ def ingest(
     return tuple(articles)
 
 
-def _article(raw: Mapping[str, Any], i: int, limits: Limits) -> Article:
+def _article(raw: Mapping[str, Any], i: int, limits: Limits, warn: Callable[[BriefWarning], None]) -> Article:
     where = f"articles[{i}]"
     if not isinstance(raw, Mapping):
         raise InputError(f"{where} must be an object with a 'text' field.", field=where)
@@ -122,6 +139,19 @@ def _article(raw: Mapping[str, Any], i: int, limits: Limits) -> Article:
     text, page, body = _body(raw, where, limits, values["url"] or None)
 
     article_id = values["id"] or f"article-{i + 1}"
+    if len(text) > limits.max_chars_per_article:
+        field, full = f"{where}.{body}", len(text)
+        text = cut_at_sentence(text, limits.max_chars_per_article)
+        warn(
+            BriefWarning(
+                "article_cut",
+                f"{field} holds {full:,} characters of article text; the limit is "
+                f"{limits.max_chars_per_article:,} per article, so only its first {len(text):,} "
+                "(up to the last sentence end within the limit) were read.",
+                article_id,
+                field,
+            )
+        )
     if not _ID.match(article_id):
         raise InputError(
             f"{where}.id {article_id!r} is not a valid id: use 1-128 letters, digits, '.', '_', ':' or '-'.",
@@ -175,23 +205,32 @@ def _body(raw: Mapping[str, Any], where: str, limits: Limits, url: str | None) -
             )
         page = extract_page(value, url)
         text = _clean_whitespace(page.text)
-        if len(text) > limits.max_chars_per_article:
-            raise InputTooLargeError(
-                f"the text extracted from {field} is {len(text):,} characters; the limit is "
-                f"{limits.max_chars_per_article:,} per article. Send a shorter article.",
-                field=field,
-            )
         # a page with no article text in it is set aside by clean, with a warning naming it
         return text, page, body
-    if len(value) > limits.max_chars_per_article:
+    # A text over the per-article limit is cut (``_article``); past a page's limit it is no article.
+    if len(value) > limits.max_html_chars:
         raise InputTooLargeError(
-            f"{field} is {len(value):,} characters; the limit is "
-            f"{limits.max_chars_per_article:,} per article. Send the article body only.",
+            f"{field} is {len(value):,} characters; the limit is {limits.max_html_chars:,} "
+            f"(only the first {limits.max_chars_per_article:,} of an article are read). Send the article body only.",
             field=field,
         )
     if not value.strip():
         raise InputError(f"{field} is empty: give the article's text.", field=field, code="empty")
     return _clean_whitespace(strip_html(value) if _looks_like_html(value) else value), None, body
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?=\s)|\n\s*\n")
+
+
+def cut_at_sentence(text: str, limit: int) -> str:
+    """The longest start of ``text`` within ``limit`` characters that ends at a sentence end (or a
+    paragraph break); a text with none in its first ``limit`` characters is cut at the last space."""
+    head = text[: limit + 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head) if m.end() <= limit]
+    if ends:
+        return text[: ends[-1]].rstrip()
+    space = head.rfind(" ", 0, limit)
+    return text[: space if space > 0 else limit].rstrip()
 
 
 # Invisible format characters (zero-width spaces and joiners, bidi overrides, word joiners,

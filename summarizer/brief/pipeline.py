@@ -84,11 +84,14 @@ class BriefOptions:
 @dataclass(frozen=True)
 class Prepared:
     """The articles as the pipeline reads them, before any model: validated articles, their
-    sentences, and what clean kept and set aside (with a warning per article left out)."""
+    sentences, and what clean kept and set aside (with a warning per article left out).
+    ``warnings``: ingest's and clean's, in that order (a link that failed, a text cut, an article
+    set aside)."""
 
     articles: tuple[Article, ...]
     sentences: tuple[Sentence, ...]
     cleaned: Cleaned
+    warnings: tuple[BriefWarning, ...] = ()
 
 
 def prepare(
@@ -98,18 +101,21 @@ def prepare(
     *,
     require_usable: bool = True,
     refuse: Callable[[InputError], None] | None = None,
+    unavailable: Mapping[int, InputError] | None = None,
 ) -> Prepared:
     """ingest → segment → clean, no model needed (``summarizer extract`` prints this; ``brief``
     starts from it, timing each ``stage``). Raises ``InputError`` for a bad request, and, with
     ``require_usable``, when no article is usable; with ``refuse``, a bad article is handed to it
-    and left out (``ingest``)."""
+    and left out (``ingest``); ``unavailable`` articles (links that failed) are left out with a
+    warning."""
+    warned: list[BriefWarning] = []
     with stage("ingest"):
-        articles = ingest(raw_articles, limits, refuse)
+        articles = ingest(raw_articles, limits, refuse, unavailable=unavailable, warn=warned.append)
     with stage("segment"):
         sentences = segment(articles)
     with stage("clean"):
         cleaned = clean(articles, sentences, require_usable=require_usable)
-    return Prepared(articles, sentences, cleaned)
+    return Prepared(articles, sentences, cleaned, tuple(warned) + cleaned.warnings)
 
 
 # The headline is cut from the brief's first sentence only: it states the main news (plan.py). Cut from
@@ -147,11 +153,16 @@ class Summarizer:
         self.generator.warm_up()
         warm_up_checks()
 
-    def check(self, raw_articles: Sequence[Mapping[str, Any]], options: BriefOptions) -> None:
+    def check(
+        self,
+        raw_articles: Sequence[Mapping[str, Any]],
+        options: BriefOptions,
+        unavailable: Mapping[int, InputError] | None = None,
+    ) -> None:
         """Raise ``InputError`` for input ``brief`` would refuse, without touching a model:
         callers check before queueing or loading (milliseconds, vs. seconds for a brief)."""
         options.validated()
-        prepare(raw_articles, self.limits)
+        prepare(raw_articles, self.limits, unavailable=unavailable)
 
     def check_claims(self, raw_articles: Sequence[Mapping[str, Any]], claims: Sequence[str]) -> tuple[ClaimCheck, ...]:
         """``check.check_claims`` with this summarizer's embedder and limits."""
@@ -165,13 +176,15 @@ class Summarizer:
         cancel: threading.Event | None = None,
         on_sentence: Callable[[int, BriefSentence], None] | None = None,
         on_plan: Callable[[int], None] | None = None,
+        unavailable: Mapping[int, InputError] | None = None,
     ) -> Brief:
         """The brief of ``raw_articles``. Setting ``cancel`` stops the work at the next sentence
         boundary with ``BriefCancelled`` (the HTTP layer does so on a deadline or a disconnect).
         ``on_sentence(number, sentence)`` is called as soon as each sentence of the final brief is
         written, cited and verified (streaming); the sentences it receives are exactly the brief's.
         ``on_plan(n)`` is told how many sentences were planned (a job's progress; the brief may end
-        with fewer when the word budget runs out)."""
+        with fewer when the word budget runs out). ``unavailable``: per position, why an article
+        could not be obtained (a link that failed): left out with a warning (``ingest``)."""
         options = options.validated()
 
         def check_cancelled() -> None:
@@ -197,11 +210,11 @@ class Summarizer:
                 timings[name] = timings.get(name, 0.0) + (time.perf_counter() - start) * 1000
 
         started = time.perf_counter()
-        prepared = prepare(raw_articles, self.limits, stage)
+        prepared = prepare(raw_articles, self.limits, stage, unavailable=unavailable)
         articles, sentences, cleaned = prepared.articles, prepared.sentences, prepared.cleaned
         kept = cleaned.kept
         progress(f"{len(articles)} article(s), {len(sentences)} sentences, {len(kept)} kept after cleaning")
-        for warning in cleaned.warnings:
+        for warning in prepared.warnings:
             progress(f"warning: {warning.message}")
         check_cancelled()
         with stage("resolve"):
@@ -209,8 +222,8 @@ class Summarizer:
         with stage("embed"):
             vectors = self.embedder.embed([s.text for s in kept])
         with stage("group"):
-            warnings = cleaned.warnings + _mixed_stories(articles, kept, self.embedder)
-        for warning in warnings[len(cleaned.warnings) :]:
+            warnings = prepared.warnings + _mixed_stories(articles, kept, self.embedder)
+        for warning in warnings[len(prepared.warnings) :]:
             progress(f"warning: {warning.message}")
         with stage("dedup"):
             groups = dedup(kept, vectors)

@@ -28,7 +28,9 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "headline": sentence_dict(brief.headline) if brief.headline else None,
         "sentences": [sentence_dict(s) for s in brief.sentences],
         # articles left out (and why): the brief is of the others
-        "warnings": [{"code": w.code, "message": w.message, "article_id": w.article_id} for w in brief.warnings],
+        "warnings": [
+            {"code": w.code, "message": w.message, "article_id": w.article_id, "field": w.field} for w in brief.warnings
+        ],
         "dedup": {
             "groups": [
                 {
@@ -160,7 +162,7 @@ def extract_dict(prepared: Prepared) -> dict[str, Any]:
                     for d in prepared.cleaned.dropped
                     if d.sentence.article_id == a.id
                 ],
-                "warnings": [w.message for w in prepared.cleaned.warnings if w.article_id == a.id],
+                "warnings": [w.message for w in prepared.warnings if w.article_id == a.id],
             }
             for a in prepared.articles
         ]

@@ -63,6 +63,8 @@ class BriefWarning:
     code: str
     message: str
     article_id: str | None = None
+    # the request field concerned (``articles[3].url``), when the warning is about one
+    field: str | None = None
 
 
 @dataclass(frozen=True)

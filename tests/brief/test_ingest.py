@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.brief.ingest import Limits, ingest, strip_html
+from summarizer.brief.ingest import Limits, cut_at_sentence, ingest, strip_html
 from summarizer.errors import InputError, InputTooLargeError
 
 TEXT = "The council approved the budget on Monday. It will fund three new schools in the city."
@@ -51,14 +51,57 @@ def test_bad_input_names_the_field(raw, field):
 
 
 def test_limits_raise_too_large_with_the_limit_in_the_message():
-    limits = Limits(max_articles=2, max_chars_per_article=200, max_total_chars=300)
+    limits = Limits(max_articles=2, max_chars_per_article=200, max_total_chars=300, max_html_chars=1000)
     with pytest.raises(InputTooLargeError, match="limit is 2"):
         ingest([{"text": TEXT}] * 3, limits)
-    with pytest.raises(InputTooLargeError, match="200") as caught:
-        ingest([{"text": TEXT * 5}], limits)
-    assert caught.value.field == "articles[0].text"
     with pytest.raises(InputTooLargeError, match="300"):
         ingest([{"id": "a", "text": TEXT * 2}, {"id": "b", "text": TEXT * 2}], limits)
+    with pytest.raises(InputTooLargeError, match="1,000") as caught:  # past a whole page's size: no article
+        ingest([{"text": TEXT * 12}], limits)
+    assert caught.value.field == "articles[0].text"
+
+
+def test_a_long_article_is_cut_at_a_sentence_end_with_a_warning_not_refused():
+    # Found measuring: `summarizer extract` of 20 held-out pages exited 2 on one page whose article
+    # was 53,232 characters (limit 50,000), and printed nothing of the other 19.
+    limits = Limits(max_chars_per_article=200)
+    warned = []
+    LONG = " ".join([TEXT] * 5)
+    long_one, short_one = ingest(
+        [{"id": "long", "text": LONG}, {"id": "short", "text": TEXT}], limits, warn=warned.append
+    )
+    assert len(long_one.text) <= 200 and long_one.text.endswith("in the city.")
+    assert long_one.text == " ".join([TEXT] * 2) and short_one.text == TEXT
+    (warning,) = warned
+    assert (warning.code, warning.article_id, warning.field) == ("article_cut", "long", "articles[0].text")
+    assert "200" in warning.message and f"{len(LONG)}" in warning.message  # the limit and the article's length
+    # a page's extracted article is cut the same way
+    paragraphs = "".join(f"<p>On day {n}, the council met again. It voted on school number {n}.</p>" for n in range(9))
+    page = f"<html><body><article><h1>Council</h1>{paragraphs}</article></body></html>"
+    (article,) = ingest([{"id": "p", "html": page}], limits, warn=warned.append)
+    assert len(article.text) <= 200 and article.text.endswith(".") and warned[-1].field == "articles[0].html"
+
+
+def test_cut_at_sentence_keeps_whole_sentences_and_falls_back_to_a_space():
+    assert cut_at_sentence('One two. Three "four." Five six seven', 25) == 'One two. Three "four."'
+    assert cut_at_sentence("First paragraph without end\n\nSecond one", 35) == "First paragraph without end"
+    assert cut_at_sentence("aaaa bbbb cccc", 11) == "aaaa bbbb"  # no sentence end: the last whole word
+
+
+def test_an_unavailable_article_is_left_out_with_a_warning_or_refused():
+    failed = InputError(
+        "articles[1].url https://x.org/b could not be fetched: timeout", field="articles[1].url", code="link_failed"
+    )
+    raw = [{"id": "a", "text": TEXT}, {"id": "b", "url": "https://x.org/b"}, {"text": TEXT + " More."}]
+    warned = []
+    articles = ingest(raw, unavailable={1: failed}, warn=warned.append)
+    assert [a.id for a in articles] == ["a", "article-3"]  # positions kept: the third is still article-3
+    assert [(w.code, w.article_id, w.field) for w in warned] == [("link_failed", "b", "articles[1].url")]
+    refused = []
+    ingest(raw, unavailable={1: failed}, refuse=refused.append)
+    assert refused == [failed]
+    with pytest.raises(InputError, match="could not be fetched"):  # nothing left: the link's problem answers
+        ingest(raw[1:2], unavailable={0: failed})
 
 
 def test_html_is_stripped_scripts_dropped_entities_decoded():
@@ -151,10 +194,9 @@ def test_page_limits_name_the_field():
     with pytest.raises(InputTooLargeError) as caught:
         ingest([{"text": PAGE}], Limits(max_html_chars=len(PAGE) - 1))
     assert caught.value.field == "articles[0].text"
-    # the extracted text is held to the per-article and total limits
-    with pytest.raises(InputTooLargeError, match="extracted") as caught:
-        ingest([{"html": PAGE}], Limits(max_chars_per_article=500))
-    assert caught.value.field == "articles[0].html"
+    # the extracted text is cut to the per-article limit (test above) and held to the total limit
+    (article,) = ingest([{"html": PAGE}], Limits(max_chars_per_article=500))
+    assert len(article.text) <= 500
     with pytest.raises(InputTooLargeError, match="in all"):
         ingest([{"id": "a", "html": PAGE}, {"id": "b", "html": PAGE}], Limits(max_total_chars=1_500))
 
