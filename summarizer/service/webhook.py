@@ -7,24 +7,16 @@ Contract:
   job's secret (UTF-8), of ``f"{t}.".encode() + body``. A receiver recomputes it, compares in
   constant time and refuses a ``t`` more than ``TIMESTAMP_TOLERANCE_S`` away from its clock
   (a captured delivery cannot be replayed later).
-- Destination: the OWASP SSRF Prevention Cheat Sheet
-  (https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html).
-  Only absolute http(s) URLs without credentials; every address the host resolves to must be public
-  (no loopback, private, link-local such as the cloud metadata 169.254.169.254, multicast, reserved
-  or unspecified, IPv4-mapped IPv6 included), checked when the job is accepted and again before each
-  attempt. Redirects are never followed. The URL is parsed by httpx, the client that sends it, so
-  the check and the request cannot disagree about the host.
-- Limit: the address is checked, then httpx resolves the host again to connect, so a DNS server
-  that answers differently within that instant (rebinding) is not stopped; pinning the connection
-  to the checked address would close it.
+- Destination: ``outbound.py``'s SSRF rules (http(s) only, no credentials, every address the host
+  resolves to public), checked when the job is accepted and, by the connection itself, at each
+  attempt: the client connects to the address it checked, so a DNS answer that changes between
+  check and connection (rebinding) cannot lead it inside. Redirects are never followed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
-import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,10 +24,10 @@ from datetime import UTC, datetime
 import httpx
 
 from summarizer.errors import InputError
+from summarizer.service.outbound import BlockedAddress, check_url, guarded_client
 
 SIGNATURE_HEADER = "X-Summarizer-Signature"
 TIMESTAMP_TOLERANCE_S = 300
-MAX_URL_CHARS = 2000
 USER_AGENT = "summarizer-webhook/1"
 MAX_RETRY_DELAY_S = 300.0
 
@@ -71,46 +63,7 @@ def verify(
 
 def check_callback_url(url: str, *, allow_private: bool, field: str = "callback_url") -> None:
     """Raise InputError unless ``url`` is an absolute http(s) URL, without credentials, to public addresses only."""
-    if len(url) > MAX_URL_CHARS:
-        raise InputError(f"{field} must be at most {MAX_URL_CHARS:,} characters; it has {len(url):,}", field=field)
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise InputError(f"{field} is not a valid URL: {exc}", field=field) from None
-    if parsed.scheme not in ("http", "https"):
-        raise InputError(f"{field} must be an absolute http:// or https:// URL; got {url!r}", field=field)
-    if not parsed.raw_host:
-        raise InputError(f"{field} must name a host (http://host/path); got {url!r}", field=field)
-    if parsed.userinfo:
-        raise InputError(f"{field} must not contain a user name or password (user:password@)", field=field)
-    if parsed.port is not None and not 0 < parsed.port < 65536:
-        raise InputError(f"{field} has port {parsed.port}; a port is 1 to 65535", field=field)
-    if allow_private:
-        return
-    host = parsed.raw_host.decode("ascii")
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        raise InputError(f"{field} host {host!r} does not resolve to any address", field=field) from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]))
-        reason = _not_public(address)
-        if reason:
-            raise InputError(
-                f"{field} host {host!r} resolves to {address}, a {reason} address; webhooks go to public addresses",
-                field=field,
-            )
-
-
-def _not_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why ``address`` is refused (loopback, private ...), or None when it is public."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    for reason in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
-        if getattr(address, f"is_{reason}"):
-            return reason.replace("_", "-")
-    # is_global also covers what the flags above miss, such as carrier-grade NAT (100.64.0.0/10).
-    return None if address.is_global else "non-public"
+    check_url(url, field=field, allow_private=allow_private, purpose="webhooks go to public addresses")
 
 
 @dataclass(frozen=True)
@@ -151,11 +104,10 @@ def post(
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(body, secret, int(started_at)),
-            "User-Agent": USER_AGENT,
         }
         # Streamed and never read: the receiver's answer body is not needed and could be huge.
         with (
-            httpx.Client(timeout=timeout_s, follow_redirects=False) as client,
+            guarded_client(allow_private=allow_private, timeout_s=timeout_s, user_agent=USER_AGENT) as client,
             client.stream("POST", url, content=body, headers=headers) as response,
         ):
             status = response.status_code
@@ -164,7 +116,7 @@ def post(
             error = f"refused: {status} redirect (redirects are not followed)"
         elif not 200 <= status < 300:
             error = f"refused: {status}"
-    except InputError as exc:
+    except (InputError, BlockedAddress) as exc:
         error = f"blocked: {exc}"
     except httpx.TimeoutException:
         error = f"timeout after {timeout_s:g} s"
