@@ -88,9 +88,20 @@ def _parser() -> argparse.ArgumentParser:
         description=f"Group the articles (files or directories; up to {MAX_STORY_FILES}) into stories by what "
         "they report, then print a brief of each story with at least --min-size articles, the story carried by "
         "most outlets first, and the articles left on their own (an unreadable article is reported and left out). "
-        "JSON: {stories: [{label, article_ids, brief}], unassigned}.",
+        "JSON: {stories: [{label, article_ids, brief}], unassigned, articles_refused: [{code, message, field}]}.",
     )
-    _add_paths(stories)
+    _add_paths(stories, required=False)
+    stories.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL_OR_FILE",
+        help="an RSS, Atom or JSON feed (http(s) URL or file) whose entries join the articles; repeatable. "
+        "An entry's full content is used when the feed carries it, else its link is fetched",
+    )
+    stories.add_argument(
+        "--since", default=None, metavar="ISO_TIME", help="skip feed entries published before this date or time"
+    )
     stories.add_argument("--format", choices=FORMATS, default="markdown")
     stories.add_argument("--group-only", action="store_true", help="only group: no model loaded, no briefs")
     stories.add_argument(
@@ -158,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "stories":
             return _stories(args, progress)
         if args.command == "extract":
-            return _extract(args)
+            return _extract(args, progress)
         if args.command == "serve":
             return _serve(args)
         if args.command == "worker":
@@ -182,12 +193,12 @@ def _brief(args: argparse.Namespace, progress) -> int:
     from summarizer.brief.pipeline import BriefOptions
     from summarizer.brief.render import brief_event, render, renderings, sentence_dict, sentence_event
     from summarizer.service.brief_service import load_summarizer
-    from summarizer.service.files import read_articles
 
-    raw = read_articles(args.paths)
+    gathered = _read(args.paths, progress)
+    raw, unavailable = gathered.articles, gathered.unavailable
     options = BriefOptions(args.max_sentences, args.max_words, args.headline)
     summarizer = load_summarizer(args.model)
-    summarizer.check(raw, options)  # bad input fails before ~10 s of model loading
+    summarizer.check(raw, options, unavailable)  # bad input fails before ~10 s of model loading
     progress(f"loading models (embedder {summarizer.embedder.name}, generator {summarizer.generator.name})")
     summarizer.warm_up()
     if args.stream:
@@ -197,11 +208,15 @@ def _brief(args: argparse.Namespace, progress) -> int:
             sys.stdout.flush()
 
         brief = summarizer.brief(
-            raw, options, progress, on_sentence=lambda number, s: emit(sentence_event(number, sentence_dict(s)))
+            raw,
+            options,
+            progress,
+            on_sentence=lambda number, s: emit(sentence_event(number, sentence_dict(s))),
+            unavailable=unavailable,
         )
         emit(brief_event(renderings(brief), args.format))
     else:
-        brief = summarizer.brief(raw, options, progress)
+        brief = summarizer.brief(raw, options, progress, unavailable=unavailable)
         sys.stdout.write(render(brief, args.format))
     timings = ", ".join(f"{k} {v / 1000:.1f}s" for k, v in brief.timings_ms.items())
     progress(f"done: {len(brief.sentences)} sentences; {timings}")
@@ -213,9 +228,11 @@ def _check(args: argparse.Namespace, progress) -> int:
     from summarizer.brief.ingest import ingest
     from summarizer.brief.render import check_dict, check_text
     from summarizer.models.embed import MiniLMEmbedder
-    from summarizer.service.files import read_articles
 
-    raw = read_articles(args.paths)
+    gathered = _read(args.paths, progress)
+    if gathered.unavailable:  # a check against fewer articles than asked would answer another question
+        raise next(iter(gathered.unavailable.values()))
+    raw = gathered.articles
     claims, lines = _read_claims(args.claims)
     try:
         validate_claims(claims)
@@ -235,13 +252,38 @@ def _check(args: argparse.Namespace, progress) -> int:
     return 1 if args.strict and supported < len(results) else 0
 
 
-def _add_paths(command: argparse.ArgumentParser) -> None:
+def _add_paths(command: argparse.ArgumentParser, *, required: bool = True) -> None:
     command.add_argument(
         "paths",
-        nargs="+",
-        metavar="PATH",
-        help=".txt, .json or .html (whole page) article files, or directories of them",
+        nargs="+" if required else "*",
+        metavar="PATH_OR_URL",
+        help=".txt, .json or .html (whole page) article files, directories of them, or http(s) links to "
+        "article pages (fetched under the SUMMARIZER_FETCH_* settings; one that fails is reported and left out)",
     )
+
+
+def _read(paths: Sequence[str], progress, *, feeds: Sequence[str] = (), since: str | None = None):
+    """The articles of files, directories and links, in the order given, then of ``feeds``
+    (URLs or files), every link fetched (``brief_service.gather``: failed links by position,
+    for ingest to report) under the ``SUMMARIZER_FETCH_*`` settings."""
+    from summarizer.service.brief_service import gather
+    from summarizer.service.feeds import parse_since
+    from summarizer.service.files import read_articles
+    from summarizer.service.links import Fetcher, needs_fetch
+    from summarizer.service.settings import ServiceSettings
+
+    moment = parse_since(since, field="--since")
+    raw: list[dict] = []
+    for path in paths:
+        raw.extend([{"url": path}] if path.startswith(("http://", "https://")) else read_articles([path]))
+    links = sum(needs_fetch(article) for article in raw)
+    if links or feeds:
+        progress(f"reading {len(feeds)} feed(s), fetching {links} link(s)")
+    fetcher = Fetcher(ServiceSettings.from_env().fetch_policy())
+    gathered = gather(raw, fetcher, feeds=feeds, since=moment, allow_files=True)
+    if gathered.skipped_old:
+        progress(f"{gathered.skipped_old} feed entries published before {since} skipped")
+    return gathered
 
 
 def _port(value: str) -> int:
@@ -267,15 +309,24 @@ def _stories(args: argparse.Namespace, progress) -> int:
     from summarizer.brief.render import stories_dict, stories_text, story_label, to_dict
     from summarizer.models.embed import MiniLMEmbedder
     from summarizer.service.brief_service import group_articles, load_summarizer
-    from summarizer.service.files import read_articles
 
     if args.min_size < 1:
         raise InputError(f"--min-size must be at least 1, got {args.min_size}.", field="--min-size")
-    raw = read_articles(args.paths)
+    if not args.paths and not args.feed:
+        raise InputError("give article files, directories or links, or --feed.", field="paths")
+    gathered = _read(args.paths, progress, feeds=args.feed, since=args.since)
     summarizer = None if args.group_only else load_summarizer(args.model)
     embedder = summarizer.embedder if summarizer else MiniLMEmbedder()
-    progress(f"grouping {len(raw)} articles")
-    grouped = group_articles(raw, embedder, max_articles=MAX_STORY_FILES, min_size=args.min_size)
+    progress(f"grouping {len(gathered.articles)} articles")
+    grouped = group_articles(
+        gathered.articles,
+        embedder,
+        max_articles=MAX_STORY_FILES,
+        min_size=args.min_size,
+        unavailable=gathered.unavailable,
+        origins=gathered.origins if args.feed else None,
+        refused_before=gathered.refused,
+    )
     for problem in grouped.refused:
         progress(f"warning: {problem['message']}")
     progress(f"{len(grouped.stories)} stories, {len(grouped.unassigned)} article(s) on their own")
@@ -289,9 +340,10 @@ def _stories(args: argparse.Namespace, progress) -> int:
             brief = summarizer.brief(briefed, BriefOptions())
         out.append((story_label(to_dict(brief) if brief else None, label), ids, brief))
     if args.format == "json":
-        sys.stdout.write(json.dumps(stories_dict(out, grouped.unassigned), ensure_ascii=False, indent=2) + "\n")
+        document = stories_dict(out, grouped.unassigned, grouped.refused)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(stories_text(out, grouped.unassigned, args.format))
+        sys.stdout.write(stories_text(out, grouped.unassigned, args.format, grouped.refused))
     return 0
 
 
@@ -307,14 +359,16 @@ def _worker(progress) -> int:
     return run_worker(settings, progress)
 
 
-def _extract(args: argparse.Namespace) -> int:
+def _extract(args: argparse.Namespace, progress) -> int:
     """``summarizer extract``: each article as ingest, segment and clean leave it, without a model;
     exit 2 (after printing them all) when no article is usable, as a brief would be refused."""
     from summarizer.brief.pipeline import prepare
     from summarizer.brief.render import extract_dict, extract_text
-    from summarizer.service.files import read_articles
 
-    prepared = prepare(read_articles(args.paths), require_usable=False)
+    gathered = _read(args.paths, progress)
+    prepared = prepare(gathered.articles, require_usable=False, unavailable=gathered.unavailable)
+    for warning in prepared.warnings:
+        progress(f"warning: {warning.message}")
     if args.format == "json":
         sys.stdout.write(json.dumps(extract_dict(prepared), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.utils import format_datetime
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -131,3 +133,73 @@ def public_stand_in(monkeypatch: pytest.MonkeyPatch, *addresses: str) -> None:
 
     real: Callable = outbound.not_public
     monkeypatch.setattr(outbound, "not_public", lambda address: None if str(address) in addresses else real(address))
+
+
+# --- feeds, written as their publishers write them ----------------------------------------------
+
+
+def rss(entries: list[dict], title: str = "Local News") -> str:
+    """RSS 2.0 with ``content:encoded`` for entries that carry ``content``."""
+    items = []
+    for e in entries:
+        parts = [f"<title>{escape(e.get('title', ''))}</title>"]
+        if e.get("link"):
+            parts.append(f"<link>{escape(e['link'])}</link>")
+        if e.get("published"):
+            parts.append(f"<pubDate>{format_datetime(e['published'])}</pubDate>")
+        if e.get("summary"):
+            parts.append(f"<description>{escape(e['summary'])}</description>")
+        if e.get("content"):
+            parts.append(f"<content:encoded><![CDATA[{e['content']}]]></content:encoded>")
+        items.append("<item>" + "".join(parts) + "</item>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>{escape(title)}</title><link>https://news.example/</link><description>d</description>"
+        + "".join(items)
+        + "</channel></rss>"
+    )
+
+
+def atom(entries: list[dict], title: str = "Wire") -> str:
+    items = []
+    for n, e in enumerate(entries):
+        parts = [f"<id>urn:entry:{n}</id><title>{escape(e.get('title', ''))}</title>"]
+        if e.get("link"):
+            parts.append(f'<link rel="alternate" href="{escape(e["link"])}"/>')
+        if e.get("published"):
+            parts.append(f"<updated>{e['published'].isoformat()}</updated>")
+        if e.get("content"):
+            parts.append(f'<content type="html">{escape(e["content"])}</content>')
+        items.append("<entry>" + "".join(parts) + "</entry>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{escape(title)}</title><id>urn:feed</id><updated>2026-12-04T06:00:00Z</updated>"
+        + "".join(items)
+        + "</feed>"
+    )
+
+
+def json_feed(entries: list[dict], title: str = "Daily") -> str:
+    items = []
+    for n, e in enumerate(entries):
+        item: dict = {"id": str(n), "title": e.get("title", "")}
+        if e.get("link"):
+            item["url"] = e["link"]
+        if e.get("content"):
+            item["content_html"] = e["content"]
+        if e.get("published"):
+            item["date_published"] = e["published"].isoformat()
+        items.append(item)
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": title, "items": items})
+
+
+def as_page(article: dict) -> str:
+    """An article as a publisher's page: title, byline chrome, its paragraphs."""
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in article["text"].split("\n") if p.strip())
+    title = escape(article.get("title") or article["text"][:60])
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head><body>"
+        f"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>{title}</h1>{paragraphs}"
+        "</article><footer>Subscribe to our newsletter</footer></body></html>"
+    )

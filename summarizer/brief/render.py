@@ -320,21 +320,32 @@ def story_label(brief: Mapping[str, Any] | None, fallback: str) -> str:
     return fallback
 
 
-def stories_dict(stories: Sequence[tuple[str, Sequence[str], Brief | None]], unassigned: Sequence[str]) -> dict:
-    """``summarizer stories --format json``: each story's label, article ids and brief (or null)."""
+def stories_dict(
+    stories: Sequence[tuple[str, Sequence[str], Brief | None]],
+    unassigned: Sequence[str],
+    refused: Sequence[Mapping[str, Any]] = (),
+) -> dict:
+    """``summarizer stories --format json``: each story's label, article ids and brief (or null),
+    the articles left on their own, and those refused or set aside with why (``code``,
+    ``message``, ``field``), so that every article given is accounted for."""
     return {
         "stories": [
             {"label": label, "article_ids": list(ids), "brief": to_dict(brief) if brief else None}
             for label, ids, brief in stories
         ],
         "unassigned": list(unassigned),
+        "articles_refused": [dict(problem) for problem in refused],
     }
 
 
 def stories_text(
-    stories: Sequence[tuple[str, Sequence[str], Brief | None]], unassigned: Sequence[str], fmt: Format
+    stories: Sequence[tuple[str, Sequence[str], Brief | None]],
+    unassigned: Sequence[str],
+    fmt: Format,
+    refused: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    """The stories one after another in Markdown or HTML, each under its label and article ids."""
+    """The stories one after another in Markdown or HTML, each under its label and article ids,
+    then the articles left on their own and those refused with why."""
     parts = []
     for number, (label, ids, brief) in enumerate(stories, 1):
         if fmt == "markdown":
@@ -348,4 +359,7 @@ def stories_text(
         parts.append(
             f"Left on their own: {left}\n" if fmt == "markdown" else f"<p>Left on their own: {html.escape(left)}</p>\n"
         )
+    for problem in refused:
+        line = f"Left out: {problem['field']}: {problem['message']}"
+        parts.append(f"{_md_escape(line)}\n" if fmt == "markdown" else f"<p>{html.escape(line)}</p>\n")
     return "\n".join(parts)

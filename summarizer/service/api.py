@@ -341,7 +341,8 @@ def create_app(
         owner(request)
         service: BriefService = app.state.service
         fmt = output or _negotiate(request.headers.get("accept", ""))
-        story = service.story(body)  # bad input is refused before it can wait in the queue
+        # bad input is refused before it can wait in the queue; links are fetched (a thread: seconds)
+        story = await asyncio.to_thread(service.story, body)
         if stream or "text/event-stream" in request.headers.get("accept", "").lower():
             events, cache_state = await service.stream(story, fmt)
             return _event_stream(events, cache_state)

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +37,7 @@ from summarizer.runtime import home
 from summarizer.service import webhook
 from summarizer.service.admission import Admission, QueueFull
 from summarizer.service.cache import BriefCache, cache_key
+from summarizer.service.feeds import parse_since, read_feeds
 from summarizer.service.jobs import (
     FINISHED,
     JobQueue,
@@ -49,6 +51,7 @@ from summarizer.service.jobs import (
     job_document,
     run_story,
 )
+from summarizer.service.links import Fetcher, LinkError, fetch_links
 from summarizer.service.settings import ServiceSettings
 
 log = logging.getLogger("summarizer.service.brief_service")
@@ -64,7 +67,11 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str | None = Field(default=None, description="unique within the request; default article-N")
     title: str | None = None
-    url: str | None = Field(default=None, description="http(s) link shown in citations")
+    url: str | None = Field(
+        default=None,
+        description="http(s) link shown in citations; given alone (no text, no html), the service fetches the page "
+        "and reads its article (a link that cannot be fetched is reported in warnings, the brief is of the others)",
+    )
     source: str | None = Field(default=None, description="outlet name")
     published: str | None = Field(default=None, description="ISO 8601 date or time")
     text: str | None = Field(
@@ -107,6 +114,9 @@ class CheckRequest(BaseModel):
     )
 
 
+MAX_FEEDS = 50
+
+
 class JobRequest(BaseModel):
     """One brief request (``articles`` and ``options``) or a batch (``stories``), and a webhook."""
 
@@ -123,6 +133,15 @@ class JobRequest(BaseModel):
         "each), the story carried by most outlets first; results[] then carry label and article_ids, and the job "
         "lists the articles left on their own (unassigned) and those refused (articles_refused)",
     )
+    feeds: list[str] | None = Field(
+        default=None,
+        description=f"with group: true, up to {MAX_FEEDS} RSS, Atom or JSON Feed URLs whose entries are grouped "
+        "(with any articles given) into stories; each entry's full content is used when the feed carries it, else "
+        "its link is fetched; unreadable feeds and entries are listed in articles_refused",
+    )
+    since: str | None = Field(
+        default=None, description="with feeds: ISO 8601 date or time; entries published before it are skipped"
+    )
     callback_url: str | None = Field(
         default=None,
         description="http(s) URL POSTed the job's document when it ends done or failed, signed "
@@ -130,6 +149,24 @@ class JobRequest(BaseModel):
     )
 
     def story_requests(self) -> list[BriefRequest]:
+        """The stories as asked (none yet for feeds: they are grouped first); ``InputError`` for
+        a combination that makes no sense."""
+        if self.since is not None and self.feeds is None:
+            raise InputError("since applies to feeds (entries older than it are skipped); give feeds.", field="since")
+        if self.feeds is not None:
+            if not self.group or self.stories is not None:
+                raise InputError(
+                    'feeds are read into a morning\'s articles and grouped into stories: send them with "group": true '
+                    "(and articles, if any, not stories).",
+                    field="feeds",
+                )
+            if not self.feeds:
+                raise InputError("feeds is empty: give at least one feed URL.", field="feeds")
+            if len(self.feeds) > MAX_FEEDS:
+                raise InputTooLargeError(
+                    f"{len(self.feeds)} feeds given; the limit is {MAX_FEEDS} per job.", field="feeds"
+                )
+            return []
         if (self.stories is None) == (self.articles is None):
             raise InputError(
                 "give either articles (one story) or stories (a batch), not both or neither.", field="body"
@@ -210,11 +247,21 @@ class Story:
     options: BriefOptions
     model: str
     key: str
+    # per position, an article whose link could not be fetched: (index, field, why)
+    unavailable: tuple[tuple[int, str, str], ...] = ()
 
     def request(self) -> dict[str, Any]:
-        """The request as a job stores it; the model is named, so a worker serving another
-        model fails the story (``model_not_served``) instead of writing it with the wrong one."""
-        return {"articles": list(self.articles), "options": {**asdict(self.options), "model": self.model}}
+        """The request as a job stores it (links already fetched, failed ones with why); the model
+        is named, so a worker serving another model fails the story (``model_not_served``)
+        instead of writing it with the wrong one."""
+        request = {"articles": list(self.articles), "options": {**asdict(self.options), "model": self.model}}
+        if self.unavailable:
+            request["unavailable"] = [{"index": i, "field": f, "message": m} for i, f, m in self.unavailable]
+        return request
+
+    def unavailable_errors(self) -> dict[int, InputError]:
+        """``unavailable`` as ingest takes it."""
+        return {i: LinkError(m, field=f, outcome="stored") for i, f, m in self.unavailable}
 
 
 class Cache(Protocol):
@@ -254,11 +301,63 @@ class GroupedArticles:
         }
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """A morning's articles from the request and from feeds, links fetched: ``origins[i]`` is the
+    request field article ``i`` came from (``articles[2]``, ``feeds[0].entries[5]``); ``unavailable``
+    the links that failed, by position; ``refused`` the feeds and entries that could not be read."""
+
+    articles: tuple[Any, ...]
+    origins: tuple[str, ...]
+    unavailable: Mapping[int, InputError]
+    refused: tuple[InputError, ...]
+    skipped_old: int = 0
+
+
+def gather(
+    raw_articles: Sequence[Any],
+    fetcher: Fetcher,
+    *,
+    feeds: Sequence[str] = (),
+    since: datetime | None = None,
+    allow_files: bool = False,
+) -> Gathered:
+    """The articles given and the entries of ``feeds`` (``feeds.read_feeds``), every link-only
+    one fetched (``links.fetch_links``), errors named by where each article came from."""
+    fed = read_feeds(feeds, fetcher, since=since, allow_files=allow_files) if feeds else None
+    combined = [*raw_articles, *(fed.articles if fed else ())]
+    origins = tuple(f"articles[{i}]" for i in range(len(raw_articles))) + (fed.origins if fed else ())
+    linked = fetch_links(combined, fetcher)
+    unavailable = {i: renamed(error, origins) for i, error in linked.unavailable.items()}
+    return Gathered(linked.articles, origins, unavailable, fed.refused if fed else (), fed.skipped_old if fed else 0)
+
+
+def renamed(error: InputError, origins: Sequence[str]) -> InputError:
+    """``error`` about ``articles[i]`` renamed to where article ``i`` came from (a feed entry)."""
+    head, bracket, rest = error.field.partition("]")
+    if not head.startswith("articles[") or not head[len("articles[") :].isdigit():
+        return error
+    origin = origins[int(head[len("articles[") :])]
+    if origin == head + bracket:
+        return error
+    copy = InputError(str(error).replace(head + bracket, origin, 1), field=origin + rest, code=error.code)
+    return copy
+
+
 def group_articles(
-    raw_articles: Sequence[Mapping[str, Any]], embedder: Embedder, *, max_articles: int, min_size: int
+    raw_articles: Sequence[Mapping[str, Any]],
+    embedder: Embedder,
+    *,
+    max_articles: int,
+    min_size: int,
+    unavailable: Mapping[int, InputError] | None = None,
+    origins: Sequence[str] | None = None,
+    refused_before: Sequence[InputError] = (),
 ) -> GroupedArticles:
     """Group ``raw_articles`` into stories of at least ``min_size`` articles. An article that
-    cannot be read, or that clean leaves empty, is refused (listed) rather than sinking the rest.
+    cannot be read (or fetched: ``unavailable``), or that clean leaves empty, is refused (listed)
+    rather than sinking the rest; ``refused_before`` (feeds that could not be read) heads that
+    list, and errors are named by ``origins`` when given (``Gathered``).
     A story's brief reads at most a brief's article limit of its articles, one per outlet first.
     ``InputError`` when more than ``max_articles`` are given, none is usable, or no story is found."""
     if len(raw_articles) > max_articles:
@@ -276,12 +375,21 @@ def group_articles(
     limits = Limits(max_articles=max_articles, max_total_chars=max_articles * Limits.max_chars_per_article)
 
     def refuse(error: InputError) -> None:
+        error = renamed(error, origins) if origins else error
         refused.append({"code": error.code, "message": str(error), "field": error.field})
 
-    prepared = prepare(raw, limits, require_usable=False, refuse=refuse)
-    index_of = {a.id: i for i, a in enumerate(prepared.articles)}
+    for error in refused_before:
+        refuse(error)
+
+    prepared = prepare(raw, limits, require_usable=False, refuse=refuse, unavailable=unavailable)
+    # where each article was in the request (the first of an id: a repeated one was refused)
+    position: dict[str, int] = {}
+    for i, r in enumerate(raw):
+        if isinstance(r, Mapping):
+            position.setdefault(str(r["id"]).strip(), i)
     for warning in prepared.cleaned.warnings:
-        field = f"articles[{index_of[warning.article_id]}]" if warning.article_id in index_of else "articles"
+        at = position.get(warning.article_id or "")
+        field = "articles" if at is None else origins[at] if origins else f"articles[{at}]"
         refused.append({"code": warning.code, "message": warning.message, "field": field})
     set_aside = {w.article_id for w in prepared.cleaned.warnings}
     usable = [a for a in prepared.articles if a.id not in set_aside]
@@ -351,6 +459,7 @@ class BriefService:
         self._check_lock = asyncio.Lock()
         self._check_embedder: Any = None
         self.webhooks = Webhooks(settings.webhook_secret, settings.webhook_attempts, settings.webhook_allow_private)
+        self.fetcher = Fetcher(settings.fetch_policy())
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -377,9 +486,13 @@ class BriefService:
     # -- check ------------------------------------------------------------------------------------
 
     def story(self, request: BriefRequest | Mapping[str, Any]) -> Story:
-        """The checked request (``InputError`` for anything a brief would refuse), without a model."""
+        """The checked request (``InputError`` for anything a brief would refuse), without a model.
+        Articles given by link alone are fetched here (``links.fetch_links``; seconds, so callers
+        on the event loop run this in a thread); a stored job request carries its failed links."""
+        stored: list[Mapping[str, Any]] = []
         if not isinstance(request, BriefRequest):
-            request = BriefRequest.model_validate(request)
+            stored = list(request.get("unavailable", []))
+            request = BriefRequest.model_validate({k: v for k, v in request.items() if k != "unavailable"})
         if request.options.model not in (None, self.model_name):
             raise InputError(
                 f"model {request.options.model!r} is not served here; this server runs {self.model_name!r} "
@@ -387,10 +500,23 @@ class BriefService:
                 field="options.model",
                 code="model_not_served",
             )
-        articles = tuple(article.model_dump(exclude_none=True) for article in request.articles)
         options = request.options.brief_options().validated()
-        prepare(articles, self.summarizer.limits if self.summarizer else Limits())
-        return Story(articles, options, self.model_name, cache_key(articles, asdict(options), self.model_name))
+        linked = fetch_links([article.model_dump(exclude_none=True) for article in request.articles], self.fetcher)
+        unavailable = {int(u["index"]): (str(u["field"]), str(u["message"])) for u in stored}
+        unavailable.update({i: (e.field, str(e)) for i, e in linked.unavailable.items()})
+        story = Story(
+            linked.articles,
+            options,
+            self.model_name,
+            cache_key(linked.articles, asdict(options), self.model_name),
+            tuple((i, field, message) for i, (field, message) in sorted(unavailable.items())),
+        )
+        prepare(
+            story.articles,
+            self.summarizer.limits if self.summarizer else Limits(),
+            unavailable=story.unavailable_errors(),
+        )
+        return story
 
     # -- run --------------------------------------------------------------------------------------
 
@@ -422,6 +548,7 @@ class BriefService:
                     story.articles,
                     story.options,
                     cancel=cancel,
+                    unavailable=story.unavailable_errors(),
                     on_sentence=lambda _, sentence: on_sentence(sentence_dict(sentence)),
                     on_plan=on_plan,
                 )
@@ -529,6 +656,10 @@ class BriefService:
 
         claims = validate_claims(claims)
         limits = self.summarizer.limits if self.summarizer else Limits()
+        linked = await asyncio.to_thread(fetch_links, articles, self.fetcher)
+        if linked.unavailable:  # a check against fewer articles than asked would answer another question
+            raise next(iter(linked.unavailable.values()))
+        articles = linked.articles
         prepare(articles, limits)  # bad articles are refused before waiting for the lock
         async with self._check_lock:
             embedder = self.summarizer.embedder if self.summarizer else await asyncio.to_thread(self._embedder)
@@ -553,9 +684,18 @@ class BriefService:
         stories = request.story_requests()
         grouping = None
         if request.group:
-            grouped = group_articles(
+            gathered = gather(
                 [article.model_dump(exclude_none=True) for article in request.articles or []],
+                self.fetcher,
+                feeds=request.feeds or (),
+                since=parse_since(request.since),
+            )
+            grouped = group_articles(
+                gathered.articles,
                 self.summarizer.embedder if self.summarizer else self._embedder(),
+                unavailable=gathered.unavailable,
+                origins=gathered.origins,
+                refused_before=gathered.refused,
                 max_articles=self.settings.max_group_articles,
                 min_size=self.settings.group_min_size,
             )

@@ -9,6 +9,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from summarizer.errors import ConfigError
+from summarizer.service.links import FetchPolicy
 
 
 class ServiceSettings(BaseSettings):
@@ -37,6 +38,12 @@ class ServiceSettings(BaseSettings):
     ``callback_url`` are refused without it. ``SUMMARIZER_WEBHOOK_ATTEMPTS``: deliveries tried (default 5).
     ``SUMMARIZER_WEBHOOK_ALLOW_PRIVATE``: allow callback URLs on loopback/private addresses (default
     false: a service that posts wherever a client says is an SSRF hole).
+    ``SUMMARIZER_FETCH_TIMEOUT_S``: seconds one article link (or feed) may take to fetch, redirects
+    and body included (default 10). ``SUMMARIZER_FETCH_MAX_BYTES``: the most a fetched page may
+    hold (default 2,000,000). ``SUMMARIZER_FETCH_CACHE_S``: seconds a fetched page is reused for
+    the same URL (default 600; 0 turns the cache off). ``SUMMARIZER_FETCH_ALLOW_PRIVATE``: allow
+    links and feeds on loopback/private addresses (default false, as for webhooks; for tests and
+    intranets).
     A value out of range stops the service at start with ``ConfigError`` naming the variable.
     """
 
@@ -58,6 +65,10 @@ class ServiceSettings(BaseSettings):
     webhook_secret: str | None = Field(None, validation_alias="SUMMARIZER_WEBHOOK_SECRET")
     webhook_attempts: int = Field(5, ge=1, le=20, validation_alias="SUMMARIZER_WEBHOOK_ATTEMPTS")
     webhook_allow_private: bool = Field(False, validation_alias="SUMMARIZER_WEBHOOK_ALLOW_PRIVATE")
+    fetch_timeout_s: float = Field(10.0, ge=1, le=120, validation_alias="SUMMARIZER_FETCH_TIMEOUT_S")
+    fetch_max_bytes: int = Field(2_000_000, ge=10_000, le=50_000_000, validation_alias="SUMMARIZER_FETCH_MAX_BYTES")
+    fetch_cache_s: float = Field(600.0, ge=0, le=86_400, validation_alias="SUMMARIZER_FETCH_CACHE_S")
+    fetch_allow_private: bool = Field(False, validation_alias="SUMMARIZER_FETCH_ALLOW_PRIVATE")
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -77,6 +88,10 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    def fetch_policy(self) -> FetchPolicy:
+        """How article links and feeds are fetched (``links.Fetcher``)."""
+        return FetchPolicy(self.fetch_allow_private, self.fetch_timeout_s, self.fetch_max_bytes, self.fetch_cache_s)
 
     @classmethod
     def from_env(cls) -> ServiceSettings:

@@ -569,3 +569,52 @@ def test_checks_run_beside_a_brief_and_beside_each_other(app_factory, smollm, se
         assert brief["response"].status_code == 200
         assert [c.status_code for c in checks] == [200, 200, 200]
         assert all(c.json() == alone for c in checks)
+
+
+# --- articles by link -----------------------------------------------------------------------
+
+
+def test_articles_given_by_link_are_fetched_and_a_failed_link_is_reported(app_factory, seeds):
+    from web import WebServer, as_page
+
+    with WebServer().running() as web:
+        links = [{"id": a["id"], "url": web.page(f"/news/{a['id']}", as_page(a))} for a in seeds]
+        gone = {"id": "gone", "url": web.base + "/gone"}
+        body = {"articles": [*links, gone], "options": {"max_sentences": 2, "headline": False}}
+        with TestClient(app_factory(ServiceSettings(fetch_allow_private=True))) as client:
+            response = client.post("/v1/briefs", json=body)
+            assert response.status_code == 200, response.text
+            data = response.json()
+            assert [(w["code"], w["article_id"], w["field"]) for w in data["warnings"]] == [
+                ("link_failed", "gone", "articles[2].url")
+            ]
+            assert "404" in data["warnings"][0]["message"] and gone["url"] in data["warnings"][0]["message"]
+            sources = {s["id"]: s for s in data["sources"]}
+            assert set(sources) == {a["id"] for a in seeds}
+            for a in seeds:  # the page's article, without its navigation and footer
+                assert sources[a["id"]]["url"] == f"{web.base}/news/{a['id']}"
+                assert "Subscribe" not in sources[a["id"]]["text"] and "Home" not in sources[a["id"]]["text"]
+            for sentence in data["sentences"]:
+                for c in sentence["citations"]:
+                    assert sources[c["article_id"]]["text"][c["start"] : c["end"]] == c["text"]
+            assert web.fetched("/news/" + seeds[0]["id"]) == 1
+            # every link failing: nothing to brief, the first link's problem answers
+            response = client.post("/v1/briefs", json={"articles": [gone]})
+            assert response.status_code == 422 and response.json()["error"]["code"] == "link_failed"
+            assert response.json()["error"]["field"] == "articles[0].url"
+        # the default service fetches from public addresses only
+        with TestClient(app_factory()) as client:
+            response = client.post("/v1/briefs", json={"articles": links})
+        error = response.json()["error"]
+        assert response.status_code == 422 and error["code"] == "link_failed" and "loopback" in error["message"]
+        assert web.fetched("/news/" + seeds[0]["id"]) == 1  # never connected
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("ftp://news.example/a", "articles[0].url"), ("not a url", "articles[0].url")],
+)
+def test_links_that_are_not_http_are_refused_naming_the_field(client, url, field):
+    response = client.post("/v1/briefs", json={"articles": [{"url": url}]})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == field and "http" in response.json()["error"]["message"]

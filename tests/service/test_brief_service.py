@@ -268,3 +268,67 @@ def test_the_options_schema_is_the_pipelines():
         assert (schema[name]["minimum"], schema[name]["maximum"]) == (low, high)
         assert schema[name]["default"] == getattr(BriefOptions, name)
     assert schema["headline"]["default"] is BriefOptions.headline
+
+
+# --- links and feeds in jobs ----------------------------------------------------------------
+
+
+def test_a_job_fetches_its_links_when_accepted_and_the_worker_reports_the_failed_one(app_factory, seeds):
+    from web import WebServer, as_page
+
+    with WebServer().running() as web:
+        links = [{"id": a["id"], "url": web.page(f"/{a['id']}", as_page(a))} for a in seeds]
+        body = {"articles": [*links, {"url": web.base + "/gone"}], "options": {"max_sentences": 2}}
+        with TestClient(app_factory(ServiceSettings(fetch_allow_private=True))) as client:
+            response = client.post("/v1/jobs", json=body)
+            assert response.status_code == 202, response.text
+            job = finished(client, response.headers["location"])
+    (result,) = job["results"]
+    assert result["status"] == "done"
+    assert [(w["code"], w["field"]) for w in result["brief"]["warnings"]] == [("link_failed", "articles[2].url")]
+    assert {c["article_id"] for s in result["brief"]["sentences"] for c in s["citations"]} <= {a["id"] for a in seeds}
+
+
+def test_a_grouped_job_of_feeds_briefs_each_story_and_accounts_for_every_entry(app_factory, seeds):
+    from datetime import UTC, datetime
+
+    from stories import COUNCIL, COUNCIL_AGAIN, COUNCIL_THIRD
+    from web import WebServer, as_page, atom, rss
+
+    today, old = datetime(2026, 12, 4, 5, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+    with WebServer().running() as web:
+        wire = [  # the seeds with their full text in the feed; a council report only by link
+            {"title": a.get("title", a["id"]), "content": a["text"], "published": today} for a in seeds
+        ] + [{"title": "c2", "link": web.page("/c2", as_page(COUNCIL_AGAIN)), "published": today}]
+        local = [
+            {"title": "c1", "content": as_page(COUNCIL), "published": today},
+            {"title": "c3", "link": web.page("/c3", as_page(COUNCIL_THIRD)), "published": today},
+            {"title": "dead link", "link": web.base + "/gone", "published": today},
+            {"title": "last month", "content": as_page(COUNCIL), "published": old},
+            {"title": "nothing to read", "published": today},
+        ]
+        feeds = [
+            web.page("/wire.xml", atom(wire), "application/atom+xml"),
+            web.page("/local.xml", rss(local), "application/rss+xml"),
+            web.page("/not-a-feed", "<html><body>hello</body></html>", "text/html"),
+        ]
+        body = {"feeds": feeds, "group": True, "since": "2026-12-01", "options": {"max_sentences": 2}}
+        with TestClient(app_factory(ServiceSettings(fetch_allow_private=True))) as client:
+            response = client.post("/v1/jobs", json=body)
+            assert response.status_code == 202, response.text
+            job = finished(client, response.headers["location"])
+            # feeds need group; since needs feeds
+            for wrong, field in (({"feeds": feeds}, "feeds"), ({"articles": seeds, "since": "2026-12-01"}, "since")):
+                response = client.post("/v1/jobs", json=wrong)
+                assert response.status_code == 422 and response.json()["error"]["field"] == field
+    assert job["status"] == "done"
+    assert [set(r["article_ids"]) for r in job["results"]] == [
+        {"feed2-1", "feed1-3", "feed2-2"},  # the council, told by three entries (one full text, two by link)
+        {"feed1-1", "feed1-2"},  # the seeds
+    ]
+    refused = {p["field"]: p["code"] for p in job["articles_refused"]}
+    assert refused == {
+        "feeds[2]": "link_failed",  # a web page, not a feed
+        "feeds[1].entries[4]": "no_content",
+        "feeds[1].entries[2].url": "link_failed",
+    }
