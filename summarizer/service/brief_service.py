@@ -176,6 +176,8 @@ class JobRequest(BaseModel):
                 "group applies to articles (one list to group into stories), not to stories.", field="group"
             )
         if self.stories is not None:
+            if not self.stories:
+                raise InputError("stories is empty: give at least one story (or articles).", field="stories")
             if self.options is not None:
                 raise InputError("options belong inside each story of a batch.", field="options")
             return self.stories

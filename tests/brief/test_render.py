@@ -136,7 +136,12 @@ def test_the_headline_leads_every_format_with_its_citations_first(headed):
     assert data["headline"]["text"] == "Council approves first fact"
     assert data["headline"]["citations"][0]["article_id"] == "b"
     assert data["warnings"] == [
-        {"code": "article_set_aside", "message": "article 'x' was left out: it has no text.", "article_id": "x"}
+        {
+            "code": "article_set_aside",
+            "message": "article 'x' was left out: it has no text.",
+            "article_id": "x",
+            "field": None,
+        }
     ]
     markdown = to_markdown(headed)
     assert markdown.startswith("## Council approves first fact[^1]\n\n")
