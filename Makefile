@@ -56,7 +56,14 @@ run: models
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 
-test: setup-dev /usr/bin/chromium /usr/bin/redis-server
+# Debian's prometheus for the metrics test (it starts its own on a loopback port, scraping the
+# service). The package's own service is not needed: where systemd runs, it listens on :9090,
+# a port the test never uses.
+/usr/bin/prometheus:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus
+
+test: setup-dev /usr/bin/chromium /usr/bin/redis-server /usr/bin/prometheus
 	$(BIN)/summarizer models pull smollm2-135m --quiet
 	$(BIN)/summarizer models pull qwen2.5-coder-1.5b --quiet
 	$(BIN)/python -m pytest

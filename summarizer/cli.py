@@ -125,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
         help="start the HTTP service (what `make serve` runs)",
         description="Start the HTTP API and editor page with uvicorn. Settings come from the environment "
         "(SUMMARIZER_MODEL, SUMMARIZER_API_KEYS, SUMMARIZER_QUEUE, SUMMARIZER_DEADLINE_S, SUMMARIZER_CACHE, "
-        "SUMMARIZER_HOME); a bad one stops it before anything loads, naming the variable.",
+        "SUMMARIZER_HOME, SUMMARIZER_METRICS_PORT, SUMMARIZER_LOG_FORMAT); a bad one stops it before anything "
+        "loads, naming the variable.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
@@ -136,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Load the models once, then take stories from the Redis backend's queue one at a time "
         "until SIGTERM/SIGINT (the story in hand is finished first). Settings come from the environment, "
         "as for serve: SUMMARIZER_REDIS_URL (required), SUMMARIZER_MODEL, SUMMARIZER_DEADLINE_S, "
-        "SUMMARIZER_JOB_TRIES, SUMMARIZER_WORKER_HEARTBEAT_S, SUMMARIZER_WEBHOOK_*.",
+        "SUMMARIZER_JOB_TRIES, SUMMARIZER_WORKER_HEARTBEAT_S, SUMMARIZER_WEBHOOK_*; SUMMARIZER_METRICS_PORT "
+        "serves its own Prometheus metrics (heartbeat, briefs, LLM use) there; SUMMARIZER_LOG_FORMAT=json.",
     ).add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     models = commands.add_parser("models", help="list, provision and check the generation models")
@@ -296,10 +298,13 @@ def _serve(args: argparse.Namespace) -> int:
     """``summarizer serve``: uvicorn on ``create_app``; settings are checked before uvicorn starts."""
     import uvicorn
 
+    from summarizer.service.logs import configure_logging
     from summarizer.service.settings import ServiceSettings
 
-    ServiceSettings.from_env()  # ConfigError (exit 3) naming the variable, before any model loads
-    uvicorn.run("summarizer.service.api:create_app", factory=True, host=args.host, port=args.port)
+    settings = ServiceSettings.from_env()  # ConfigError (exit 3) naming the variable, before any model loads
+    configure_logging(settings.log_format)
+    # log_config=None: uvicorn's own records go to the handler above (request id, JSON lines)
+    uvicorn.run("summarizer.service.api:create_app", factory=True, host=args.host, port=args.port, log_config=None)
     return 0
 
 
@@ -350,12 +355,14 @@ def _stories(args: argparse.Namespace, progress) -> int:
 def _worker(progress) -> int:
     """``summarizer worker``: the Redis backend's brief writer (redis_backend.run_worker)."""
     from summarizer.errors import ConfigError
+    from summarizer.service.logs import configure_logging
     from summarizer.service.redis_backend import run_worker
     from summarizer.service.settings import ServiceSettings
 
     settings = ServiceSettings.from_env()
     if not settings.redis_url:
         raise ConfigError("summarizer worker needs SUMMARIZER_REDIS_URL (e.g. redis://127.0.0.1:6379/0).")
+    configure_logging(settings.log_format)
     return run_worker(settings, progress)
 
 

@@ -3,7 +3,9 @@
 ``create_app()`` builds the service from the environment (``ServiceSettings``); its lifespan
 loads and warms the models once (embedded backend) or connects to Redis (Redis backend). Routes
 keep status codes, headers, negotiation and streaming encodings. Every error is JSON
-``{"error": {"code", "message", "field"}}``; service errors are worded by ``service.failure``.
+``{"error": {"code", "message", "field", "request_id"}}``; service errors are worded by
+``service.failure``. Every response carries ``X-Request-ID`` (``request_ids.py``); ``GET /metrics``
+answers in Prometheus' text format (``metrics.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, start_http_server
+from prometheus_client.exposition import choose_encoder
+from pydantic import BaseModel, Field
 from redis.exceptions import ConnectionError as RedisUnavailable
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,6 +49,9 @@ from summarizer.service.brief_service import (
 )
 from summarizer.service.files import read_articles
 from summarizer.service.jobs import LocalQueue
+from summarizer.service.metrics import CountRequests, Metrics
+from summarizer.service.request_ids import RequestIds, install_record_factory
+from summarizer.service.request_ids import current as current_request_id
 from summarizer.service.settings import ServiceSettings
 
 log = logging.getLogger("summarizer.service.api")
@@ -60,6 +67,7 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     field: str | None
+    request_id: str = Field(description="the request's X-Request-ID (the client's, or made here): quote it in reports")
 
 
 class ErrorResponse(BaseModel):
@@ -69,8 +77,13 @@ class ErrorResponse(BaseModel):
 def error_response(
     status: int, code: str, message: str, field: str | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
+    """The JSON error, with the request's id in the body and in ``X-Request-ID`` (set here too:
+    a 500 is answered outside the middleware that adds the header)."""
+    request_id = current_request_id() or "-"
     return JSONResponse(
-        status_code=status, headers=headers, content={"error": {"code": code, "message": message, "field": field}}
+        status_code=status,
+        headers={**(headers or {}), "X-Request-ID": request_id},
+        content={"error": {"code": code, "message": message, "field": field, "request_id": request_id}},
     )
 
 
@@ -158,6 +171,8 @@ def create_app(
     """The app. ``summarizer_factory`` defaults to MiniLM + the served GGUF model (not used on
     the Redis backend, whose workers hold the models); ``settings`` to ``ServiceSettings.from_env()``."""
     settings = settings or ServiceSettings.from_env()
+    install_record_factory()  # every log record of a request carries its id
+    metrics = Metrics()
     example = {"articles": _example_articles(), "options": {"max_sentences": 5, "max_words": 150}}
     check_example = {
         "articles": example["articles"],
@@ -176,12 +191,18 @@ def create_app(
             if settings.redis_url:
                 from summarizer.service.redis_backend import redis_service
 
-                service = redis_service(settings, None)
+                service = redis_service(settings, None, metrics)
                 await asyncio.to_thread(service.store.get, "ping")  # Redis reachable, or fail at start
             else:
                 summarizer = summarizer_factory() if summarizer_factory else load_summarizer(settings.model)
                 await asyncio.to_thread(summarizer.warm_up)
-                service = await asyncio.to_thread(BriefService.embedded, settings, summarizer)
+                service = await asyncio.to_thread(BriefService.embedded, settings, summarizer, metrics)
+            # on a port of its own, /metrics is served by prometheus_client's server, without a key
+            metrics_server = (
+                start_http_server(settings.metrics_port, settings.metrics_host, registry=metrics.registry)[0]
+                if settings.metrics_port is not None
+                else None
+            )
         except (ModelError, OSError, RedisUnavailable) as error:
             # one line that says what to fix, before uvicorn's own "startup failed"
             log.critical("cannot start: %s", error)
@@ -190,6 +211,9 @@ def create_app(
         app.state.ready = True
         yield
         app.state.ready = False
+        if metrics_server is not None:
+            metrics_server.shutdown()
+            metrics_server.server_close()
         if isinstance(service.queue, LocalQueue):
             service.queue.close()
 
@@ -203,7 +227,11 @@ def create_app(
         "(`group: true`), and is called back (or polled) when they are written.",
     )
     app.state.ready = False
+    app.state.metrics = metrics
+    # the last added is the outermost: the id is set first, then the request counted, then the body guarded
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CountRequests, metrics=metrics)
+    app.add_middleware(RequestIds)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -296,6 +324,22 @@ def create_app(
             # briefs running or waiting, against their bound: what a load balancer or a load test watches
             return {"status": "ready", "briefs": service.admission.inside, "max_briefs": settings.queue_size + 1}
         return error_response(503, "not_ready", "models are still loading.")
+
+    if settings.metrics_port is None:
+
+        @app.get(
+            "/metrics",
+            summary="metrics in the Prometheus text format (README: Metrics and request ids)",
+            response_class=Response,
+            responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4.split(";")[0]: {}}}, **documented(401)},
+        )
+        async def prometheus_metrics(request: Request) -> Response:
+            """Requests, briefs, stage times, LLM use, queue, jobs and fetches; behind the API key
+            when keys are set (or on ``SUMMARIZER_METRICS_PORT`` without one, and not here)."""
+            owner(request)
+            # the text format, or OpenMetrics when the scraper asks for it (as prometheus_client's own server does)
+            encode, media_type = choose_encoder(request.headers.get("accept", ""))
+            return Response(encode(metrics.registry), media_type=media_type)
 
     @app.get("/v1/models", summary="the served model and the known ones", responses=documented(401))
     async def list_models(request: Request) -> dict[str, Any]:

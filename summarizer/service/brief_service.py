@@ -34,7 +34,7 @@ from summarizer.brief.render import brief_event, fallback_label, renderings, sen
 from summarizer.errors import BriefCancelled, GenerationError, InputError, InputTooLargeError, ModelError
 from summarizer.models.embed import Embedder
 from summarizer.runtime import home
-from summarizer.service import webhook
+from summarizer.service import request_ids, webhook
 from summarizer.service.admission import Admission, QueueFull
 from summarizer.service.cache import BriefCache, cache_key
 from summarizer.service.feeds import parse_since, read_feeds
@@ -52,6 +52,7 @@ from summarizer.service.jobs import (
     run_story,
 )
 from summarizer.service.links import Fetcher, LinkError, fetch_links
+from summarizer.service.metrics import Metrics
 from summarizer.service.settings import ServiceSettings
 
 log = logging.getLogger("summarizer.service.brief_service")
@@ -448,6 +449,7 @@ class BriefService:
         cache: Cache,
         store: JobStore,
         queue: JobQueue | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.summarizer = summarizer
@@ -461,12 +463,17 @@ class BriefService:
         self._check_lock = asyncio.Lock()
         self._check_embedder: Any = None
         self.webhooks = Webhooks(settings.webhook_secret, settings.webhook_attempts, settings.webhook_allow_private)
-        self.fetcher = Fetcher(settings.fetch_policy())
+        # what this service did (briefs, LLM use, jobs); its queue and job store are read when scraped
+        self.metrics = metrics or Metrics()
+        self.metrics.watch(self)
+        self.fetcher = Fetcher(settings.fetch_policy(), on_outcome=self.metrics.count_fetch)
 
     # -- building ---------------------------------------------------------------------------------
 
     @classmethod
-    def embedded(cls, settings: ServiceSettings, summarizer: Summarizer) -> BriefService:
+    def embedded(
+        cls, settings: ServiceSettings, summarizer: Summarizer, metrics: Metrics | None = None
+    ) -> BriefService:
         """The single-box backend: SQLite cache and job store, jobs on a thread of this process.
         Stories a stopped process left unfinished are queued again."""
         cache_path = settings.cache_path or home() / "cache.sqlite"
@@ -477,6 +484,7 @@ class BriefService:
             model_name=summarizer.generator.name,
             cache=BriefCache(cache_path),
             store=store,
+            metrics=metrics,
         )
         local = LocalQueue(service.run_story, service.deliver)
         service.queue = local
@@ -503,8 +511,9 @@ class BriefService:
                 code="model_not_served",
             )
         options = request.options.brief_options().validated()
-        linked = fetch_links([article.model_dump(exclude_none=True) for article in request.articles], self.fetcher)
         unavailable = {int(u["index"]): (str(u["field"]), str(u["message"])) for u in stored}
+        raw = [article.model_dump(exclude_none=True) for article in request.articles]
+        linked = fetch_links(raw, self.fetcher, skip=unavailable.keys())
         unavailable.update({i: (e.field, str(e)) for i, e in linked.unavailable.items()})
         story = Story(
             linked.articles,
@@ -532,9 +541,11 @@ class BriefService:
         deadline_s: float | None = None,
     ) -> dict[str, Any]:
         """The renderings of a checked story, from the cache or written now on this process's
-        model (one at a time). Past ``deadline_s`` the brief stops with ``TimeoutError``."""
+        model (one at a time). Past ``deadline_s`` the brief stops with ``TimeoutError``.
+        Counted in ``metrics``: written (with its timings and LLM use), cached, failed, timeout."""
         cached = self.cache.get(story.key)
         if cached is not None:
+            self.metrics.count_brief("cached")
             for sentence in cached["json"]["sentences"]:
                 on_sentence(sentence)
             return cached
@@ -556,24 +567,45 @@ class BriefService:
                 )
         except BriefCancelled:
             if timed_out.is_set():
+                self.metrics.count_brief("timeout")
                 raise TimeoutError from None
+            raise  # counted by whoever cancelled it (a client gone, a job cancelled)
+        except Exception:
+            self.metrics.count_brief("failed")
             raise
         finally:
             if timer is not None:
                 timer.cancel()
         result = renderings(brief)
+        self.metrics.observe_brief(result["json"])
+        # one line a brief, in the worker thread yet with the id of the request that asked for it
+        log.info(
+            "brief written: %d sentence(s) in %.2f s, %d LLM call(s)",
+            len(brief.sentences),
+            brief.timings_ms.get("total", 0.0) / 1000,
+            brief.usage.get("llm_calls", 0),
+        )
         self.cache.put(story.key, result)
         return result
+
+    def _admit(self, work: Callable[[threading.Event], dict[str, Any]]) -> tuple[asyncio.Task, threading.Event]:
+        """``admission.submit``, a full queue counted (``QueueFull`` goes on to the caller)."""
+        try:
+            return self.admission.submit(work)
+        except QueueFull:
+            self.metrics.rejections.inc()
+            raise
 
     async def brief(self, story: Story, gone: Callable[[], Awaitable[bool]]) -> tuple[dict[str, Any] | None, str]:
         """(renderings, "hit"|"miss"); renderings None when the caller went away (``gone``).
         Raises ``QueueFull``, ``TimeoutError`` and the brief's own errors."""
         cached = await asyncio.to_thread(self.cache.get, story.key)
         if cached is not None:
+            self.metrics.count_brief("cached")
             return cached, "hit"
         if self.summarizer is None:
             return await self._brief_by_worker(story, gone), "miss"
-        task, cancel = self.admission.submit(lambda cancel: self.write(story, cancel))
+        task, cancel = self._admit(lambda cancel: self.write(story, cancel))
         deadline = time.monotonic() + self.settings.deadline_s
         while True:
             done, _ = await asyncio.wait({task}, timeout=0.25)
@@ -584,9 +616,11 @@ class BriefService:
                     return None, "miss"
             if await gone():
                 cancel.set()
+                self.metrics.count_brief("cancelled")
                 return None, "miss"
             if time.monotonic() > deadline:
                 cancel.set()
+                self.metrics.count_brief("timeout")
                 raise TimeoutError
 
     async def stream(self, story: Story, fmt: Format) -> tuple[AsyncIterator[dict[str, Any]], str]:
@@ -595,6 +629,7 @@ class BriefService:
         any event, so it is a plain 429."""
         cached = await asyncio.to_thread(self.cache.get, story.key)
         if cached is not None:
+            self.metrics.count_brief("cached")
             return _replayed(cached, fmt), "hit"
         if self.summarizer is None:
             return self._stream_by_worker(story, fmt), "miss"
@@ -607,7 +642,7 @@ class BriefService:
             written += 1
             loop.call_soon_threadsafe(ready.put_nowait, sentence_event(written, sentence))
 
-        task, cancel = self.admission.submit(lambda cancel: self.write(story, cancel, on_sentence))
+        task, cancel = self._admit(lambda cancel: self.write(story, cancel, on_sentence))
 
         async def events() -> AsyncIterator[dict[str, Any]]:
             deadline = time.monotonic() + self.settings.deadline_s
@@ -634,12 +669,14 @@ class BriefService:
                         return
                     if time.monotonic() > deadline:
                         cancel.set()
+                        self.metrics.count_brief("timeout")
                         yield self.error_event(TimeoutError())
                         return
             finally:
                 next_event.cancel()
-                if not task.done():  # the client went away (Starlette cancels the stream)
+                if not task.done() and not cancel.is_set():  # the client went away (Starlette cancels the stream)
                     cancel.set()
+                    self.metrics.count_brief("cancelled")
 
         return events(), "miss"
 
@@ -647,7 +684,10 @@ class BriefService:
         explained = failure(error, self.settings)
         if explained is None:
             raise error
-        return {"event": "error", "status": explained.status, "error": explained.error_object()}
+        error_object = explained.error_object()
+        if (request_id := request_ids.current()) is not None:
+            error_object["request_id"] = request_id
+        return {"event": "error", "status": explained.status, "error": error_object}
 
     async def check_claims(
         self, articles: Sequence[Mapping[str, Any]], claims: Sequence[str]
@@ -744,6 +784,7 @@ class BriefService:
             owner, tuple(checked), tuple(refused), request.callback_url, self.settings.job_ttl_s, grouping=grouping
         ).with_id()
         self.store.create(job)
+        self.metrics.jobs_accepted.inc()
         assert self.queue is not None
         for index, problem in enumerate(refused):
             if problem is None:
@@ -773,7 +814,7 @@ class BriefService:
     def run_story(self, job_id: str, index: int) -> None:
         """Write one story of a job (what the embedded job thread and a Redis worker call)."""
         assert self.queue is not None
-        run_story(
+        status = run_story(
             self.store,
             self.queue,
             lambda request, cancel, on_sentence, on_plan: self.write(
@@ -785,6 +826,10 @@ class BriefService:
             tries=self.settings.job_tries,
             webhooks=self.webhooks,
         )
+        if status is not None:
+            self.metrics.stories_finished.labels(status).inc()
+            if status == "cancelled":
+                self.metrics.count_brief("cancelled")
 
     def deliver(self, job_id: str, attempt: int) -> None:
         assert self.queue is not None

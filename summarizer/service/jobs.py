@@ -36,6 +36,8 @@ from summarizer.service import webhook
 log = logging.getLogger("summarizer.service.jobs")
 
 FINISHED = ("done", "failed", "cancelled")
+STORY_STATUSES = ("queued", "running", *FINISHED)
+JOB_STATUSES = STORY_STATUSES  # a job's status is one of its stories' (``job_status``)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 # seconds between a running story's looks at its job for a cancellation
 CANCEL_POLL_S = 0.5
@@ -160,19 +162,19 @@ def run_story(
     *,
     tries: int,
     webhooks: Webhooks,
-) -> None:
+) -> str | None:
     """Write one story of a job and store its result once. An exception ``explain`` maps to
     an error object ends the story as failed; any other is re-raised (the queue retries it)
-    unless this was the last try, when it too fails the story with its reason."""
+    unless this was the last try, when it too fails the story with its reason. Returns the
+    status this call stored (``done``, ``failed``, ``cancelled``; for metrics), else None."""
     attempt = store.start_story(job_id, index, WORKER)
     if attempt is None:
-        return
+        return None
     if attempt > tries:
-        _finish(store, queue, job_id, index, "failed", _lost(tries), webhooks)
-        return
+        return _finish(store, queue, job_id, index, "failed", _lost(tries), webhooks)
     request = store.request(job_id, index)
     if request is None:  # expired meanwhile
-        return
+        return None
     cancel = threading.Event()
     stop_watching = threading.Event()
 
@@ -193,21 +195,20 @@ def run_story(
         )
     except BaseException as error:  # noqa: BLE001 - every outcome is stored or handed back to the queue
         if isinstance(error, BriefCancelled) and store.is_cancelled(job_id):
-            _finish(store, queue, job_id, index, "cancelled", {}, webhooks)
-            return
+            return _finish(store, queue, job_id, index, "cancelled", {}, webhooks)
         explained = explain(error)
         if explained is None and attempt < tries and not isinstance(error, KeyboardInterrupt):
             log.warning("story %s/%d failed on try %d of %d (%s); retrying", job_id, index, attempt, tries, error)
             raise
         message = f"the story failed on try {attempt} of {tries}: {error}"
         error_object = explained or {"code": "internal", "message": message, "field": None}
-        _finish(store, queue, job_id, index, "failed", {"error": error_object}, webhooks)
+        stored = _finish(store, queue, job_id, index, "failed", {"error": error_object}, webhooks)
         if isinstance(error, KeyboardInterrupt):
             raise
-        return
+        return stored
     finally:
         stop_watching.set()
-    _finish(store, queue, job_id, index, "done", {"renderings": renderings}, webhooks)
+    return _finish(store, queue, job_id, index, "done", {"renderings": renderings}, webhooks)
 
 
 def _lost(tries: int) -> dict[str, Any]:
@@ -226,7 +227,9 @@ def _finish(
     status: str,
     result: dict[str, Any],
     webhooks: Webhooks,
-) -> None:
+) -> str | None:
+    """Store the story's ``status`` and result; the status when stored, None when the story had
+    already finished. The call that finished the job's last story queues its webhook."""
     stored, complete = store.finish_story(job_id, index, status, result)
     if not stored:
         log.info("story %s/%d was already finished; this result is not stored", job_id, index)
@@ -235,6 +238,7 @@ def _finish(
         # a job its client cancelled is not posted: the client knows how it ended
         if job is not None and job.callback_url and job.status != "cancelled":
             queue.enqueue_delivery(job_id, 1, 0.0)
+    return status if stored else None
 
 
 def deliver(store: JobStore, queue: JobQueue, job_id: str, attempt: int, webhooks: Webhooks) -> None:
@@ -497,6 +501,25 @@ class SqliteJobStore:
         )
         return [(row[0], row[1]) for row in rows]
 
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(jobs by status, stories by status) of the jobs not expired: one query (metrics)."""
+        rows = self._run(
+            lambda db: db.execute(
+                "SELECT jobs.cancelled, group_concat(stories.status) "
+                "FROM jobs JOIN stories ON jobs.id = stories.job_id "
+                "WHERE expires > ? GROUP BY jobs.id",
+                (time.time(),),
+            ).fetchall()
+        )
+        jobs: dict[str, int] = dict.fromkeys(JOB_STATUSES, 0)
+        stories: dict[str, int] = dict.fromkeys(STORY_STATUSES, 0)
+        for cancelled, statuses in rows:
+            listed = statuses.split(",")
+            jobs[job_status(bool(cancelled), listed)] += 1
+            for status in listed:
+                stories[status] = stories.get(status, 0) + 1
+        return jobs, stories
+
     def add_delivery(self, job_id: str, delivery: dict[str, Any], *, delivered: bool) -> bool:
         def work(db: sqlite3.Connection) -> bool:
             row = db.execute("SELECT delivered FROM jobs WHERE id = ?", (job_id,)).fetchone()
@@ -532,6 +555,10 @@ class LocalQueue:
         timer.daemon = True
         self._timers = [t for t in self._timers if t.is_alive()] + [timer]
         timer.start()
+
+    def depth(self) -> int:
+        """Stories waiting for the job thread (metrics)."""
+        return self._stories.qsize()
 
     def resume(self, store: JobStore) -> int:
         unfinished = store.unfinished()

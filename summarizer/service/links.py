@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -210,10 +210,13 @@ class Linked:
     unavailable: Mapping[int, LinkError]
 
 
-def fetch_links(raw_articles: Sequence[Any], fetcher: Fetcher, *, field: str = "articles") -> Linked:
-    """``raw_articles`` with their links fetched (``CONCURRENT_FETCHES`` at a time); the order and
-    positions are kept so that every later error still names the article as it was sent."""
-    wanted = [i for i, raw in enumerate(raw_articles) if needs_fetch(raw)]
+def fetch_links(
+    raw_articles: Sequence[Any], fetcher: Fetcher, *, field: str = "articles", skip: Collection[int] = ()
+) -> Linked:
+    """``raw_articles`` with their links fetched (``CONCURRENT_FETCHES`` at a time), except at the
+    positions in ``skip`` (links that already failed once: a stored job's); the order and positions
+    are kept so that every later error still names the article as it was sent."""
+    wanted = [i for i, raw in enumerate(raw_articles) if needs_fetch(raw) and i not in skip]
     if not wanted:
         return Linked(tuple(raw_articles), {})
 

@@ -285,17 +285,33 @@ class DramatiqQueue:
     def enqueue_story(self, job_id: str, index: int) -> None:
         self._story.send(job_id, index)
 
+    def depth(self) -> int:
+        """Messages waiting in the queue, not yet taken by a worker (metrics). Read with LLEN on
+        Dramatiq's list (``<namespace>:<queue>``, dispatch.lua) rather than through the broker,
+        whose every call also heartbeats and runs maintenance."""
+        return int(self.broker.client.llen(f"{self.broker.namespace}:{QUEUE}"))
+
     def enqueue_delivery(self, job_id: str, attempt: int, delay_s: float) -> None:
         self._delivery.send_with_options(args=(job_id, attempt), delay=int(delay_s * 1000))
 
 
 def run_worker(settings: ServiceSettings, progress: Callable[[str], None]) -> int:
     """``summarizer worker``: load the models once, then write stories from the queue one at a
-    time until SIGTERM or SIGINT (the story in hand is finished first, up to the deadline)."""
+    time until SIGTERM or SIGINT (the story in hand is finished first, up to the deadline).
+    With ``SUMMARIZER_METRICS_PORT``, its own metrics (briefs, LLM use, stories, heartbeat) are
+    served there from the start, so a worker still loading is seen."""
     from summarizer.service.brief_service import load_summarizer
+    from summarizer.service.metrics import WorkerMetrics
 
     assert settings.redis_url is not None
-    service = redis_service(settings, load_summarizer(settings.model))
+    metrics = WorkerMetrics()
+    server = None
+    if settings.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        server, _ = start_http_server(settings.metrics_port, settings.metrics_host, registry=metrics.registry)
+        progress(f"metrics on http://{settings.metrics_host}:{settings.metrics_port}/metrics")
+    service = redis_service(settings, load_summarizer(settings.model), metrics)
     assert service.summarizer is not None
     progress(f"loading models (generator {service.model_name})")
     service.summarizer.warm_up()
@@ -309,15 +325,40 @@ def run_worker(settings: ServiceSettings, progress: Callable[[str], None]) -> in
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     worker.start()
+    beating = threading.Thread(
+        target=_heartbeat, args=(worker, queue, metrics, stop, settings.worker_heartbeat_s), daemon=True
+    )
+    beating.start()
     progress(f"worker ready: taking stories from {settings.redis_url} (queue {QUEUE!r})")
     stop.wait()
     progress("stopping: finishing the story in hand")
     worker.stop(timeout=int((settings.deadline_s + 30) * 1000))
     queue.broker.close()
+    if server is not None:
+        server.shutdown()
+        server.server_close()
     return 0
 
 
-def redis_service(settings: ServiceSettings, summarizer: Any | None) -> Any:
+def _heartbeat(
+    worker: dramatiq.Worker, queue: DramatiqQueue, metrics: Any, stop: threading.Event, timeout_s: float
+) -> None:
+    """Set the worker's heartbeat gauge to now every few seconds while its Dramatiq threads are
+    alive and Redis answers: a stale value is a worker stuck or cut off from Redis (a dead one
+    fails its scrape). A third of the heartbeat timeout, so a dead worker shows before Dramatiq
+    gives its story to another; at most every 5 s."""
+    interval = min(5.0, timeout_s / 3)
+    while not stop.wait(interval):
+        threads = [*worker.consumers.values(), *worker.workers]
+        try:
+            answering = bool(queue.broker.client.ping())
+        except redis.RedisError:
+            answering = False
+        if answering and threads and all(t.is_alive() for t in threads):
+            metrics.beat()
+
+
+def redis_service(settings: ServiceSettings, summarizer: Any | None, metrics: Any | None = None) -> Any:
     """A ``BriefService`` on the Redis backend (``summarizer`` None in the API process)."""
     from summarizer.models.registry import model_name as served_model
     from summarizer.service.brief_service import BriefService
@@ -332,4 +373,5 @@ def redis_service(settings: ServiceSettings, summarizer: Any | None) -> Any:
         cache=RedisBriefCache(redis_client),
         store=RedisJobStore(redis_client),
         queue=DramatiqQueue(settings),
+        metrics=metrics,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,6 +44,13 @@ class ServiceSettings(BaseSettings):
     the same URL (default 600; 0 turns the cache off). ``SUMMARIZER_FETCH_ALLOW_PRIVATE``: allow
     links and feeds on loopback/private addresses (default false, as for webhooks; for tests and
     intranets).
+    ``SUMMARIZER_METRICS_PORT``: serve ``GET /metrics`` on this port instead of the API's, without
+    an API key (and ``summarizer worker`` serves its own metrics there); unset, the API serves it,
+    behind the API key when keys are set, and a worker serves none.
+    ``SUMMARIZER_METRICS_HOST``: the address that port listens on (default 127.0.0.1: the metrics
+    are not protected there; use 0.0.0.0 only on a private network, e.g. in Compose).
+    ``SUMMARIZER_LOG_FORMAT``: ``text`` (default) or ``json`` (one JSON object a line: time, level,
+    logger, message, request_id), for ``summarizer serve`` and ``summarizer worker``.
     A value out of range stops the service at start with ``ConfigError`` naming the variable.
     """
 
@@ -69,6 +76,9 @@ class ServiceSettings(BaseSettings):
     fetch_max_bytes: int = Field(2_000_000, ge=10_000, le=50_000_000, validation_alias="SUMMARIZER_FETCH_MAX_BYTES")
     fetch_cache_s: float = Field(600.0, ge=0, le=86_400, validation_alias="SUMMARIZER_FETCH_CACHE_S")
     fetch_allow_private: bool = Field(False, validation_alias="SUMMARIZER_FETCH_ALLOW_PRIVATE")
+    metrics_port: int | None = Field(None, ge=1, le=65_535, validation_alias="SUMMARIZER_METRICS_PORT")
+    metrics_host: str = Field("127.0.0.1", min_length=1, validation_alias="SUMMARIZER_METRICS_HOST")
+    log_format: Literal["text", "json"] = Field("text", validation_alias="SUMMARIZER_LOG_FORMAT")
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -114,7 +124,9 @@ def _explain(error: ValidationError) -> str:
         return f"{variable}={value!r} is not true or false; use true or false."
     if name == "redis_url":
         return f"{variable}={value!r} is not a Redis URL; use redis://HOST:PORT/DB (or rediss://, unix://)."
-    kind = "a whole number" if field.annotation is int else "a number"
+    if name == "log_format":
+        return f"{variable}={value!r} is neither text nor json; use text or json."
+    kind = "a whole number" if field.annotation in (int, int | None) else "a number"
     low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
     high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
     allowed = f"{kind} from {low:g} to {high:g}" if low is not None and high is not None else kind

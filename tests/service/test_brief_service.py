@@ -285,6 +285,8 @@ def test_a_job_fetches_its_links_when_accepted_and_the_worker_reports_the_failed
             response = client.post("/v1/jobs", json=body)
             assert response.status_code == 202, response.text
             job = finished(client, response.headers["location"])
+        # fetched when the job was accepted; the job thread never fetches (the dead link neither)
+        assert [web.fetched(p) for p in (f"/{seeds[0]['id']}", "/gone")] == [1, 1]
     (result,) = job["results"]
     assert result["status"] == "done"
     assert [(w["code"], w["field"]) for w in result["brief"]["warnings"]] == [("link_failed", "articles[2].url")]

@@ -10,9 +10,12 @@ def test_settings_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SUMMARIZER_API_KEYS", " a, b ,")
     monkeypatch.setenv("SUMMARIZER_MODEL", "smollm2-135m")
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "c.sqlite"))
+    monkeypatch.setenv("SUMMARIZER_METRICS_PORT", "9100")
+    monkeypatch.setenv("SUMMARIZER_LOG_FORMAT", "json")
     settings = ServiceSettings.from_env()
     assert (settings.queue_size, settings.deadline_s, settings.api_keys) == (2, 30.5, frozenset({"a", "b"}))
     assert settings.model == "smollm2-135m" and settings.cache_path == tmp_path / "c.sqlite"
+    assert (settings.metrics_port, settings.metrics_host, settings.log_format) == (9100, "127.0.0.1", "json")
 
 
 @pytest.mark.parametrize(
@@ -26,6 +29,17 @@ def test_settings_from_the_environment(monkeypatch, tmp_path):
             "0.05",
             "SUMMARIZER_DEADLINE_S='0.05' is out of range; use a number from 0.1 to 86400.",
         ),
+        (
+            "SUMMARIZER_METRICS_PORT",
+            "9x",
+            "SUMMARIZER_METRICS_PORT='9x' is not a whole number; use a whole number from 1 to 65535.",
+        ),
+        (
+            "SUMMARIZER_METRICS_PORT",
+            "0",
+            "SUMMARIZER_METRICS_PORT='0' is out of range; use a whole number from 1 to 65535.",
+        ),
+        ("SUMMARIZER_LOG_FORMAT", "xml", "SUMMARIZER_LOG_FORMAT='xml' is neither text nor json; use text or json."),
     ],
 )
 def test_a_bad_setting_names_the_variable_and_the_range(monkeypatch, variable, value, message):
