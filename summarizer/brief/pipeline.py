@@ -15,6 +15,7 @@ check, else the fact is stated whole (resolved, or quoted)
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -345,7 +346,8 @@ class _Writer:
         if resolution is None:
             return self.kept[row].text
         text = resolution.text
-        for _, name in resolution.replaced:
+        for _, by in resolution.replaced:
+            name = re.sub(r"['’]s?$", "", by)  # "Anissa Weier's attorney": the name without its 's
             if name in self.named and len(name.split()) > 1:
                 text = text.replace(name, name.split()[-1], 1)
         return text

@@ -54,3 +54,33 @@ def test_a_pronoun_needs_the_sentence_right_before_it():
     assert resolve(kept)[1].antecedents == (0,)
     gap = [kept[0], Sentence("a", 5, 0, 20, "He said it was late.", 0.5)]  # sentences between them were cut
     assert resolve(gap) == {}
+
+
+def test_his_her_and_the_speaker_of_a_quote_get_the_one_person_named_before():
+    kept = _kept(
+        "Anissa Weier was 12 when the attack happened.",
+        "Her attorney said she had been manipulated.",  # "Her" → the person before, with 's
+        '"She did not understand what was real," she said.',  # the speaker of the quotation it closes
+        "He added that the trial would start in March.",  # chained: the sentence before was resolved
+    )
+    resolved = resolve(kept)
+    assert resolved[1].text == "Anissa Weier's attorney said she had been manipulated."
+    assert resolved[1].replaced == (("Her", "Anissa Weier's"),) and resolved[1].antecedents == (0,)
+    assert resolved[2].text == '"She did not understand what was real," Anissa Weier said.'
+    assert resolved[3].text.startswith("Anissa Weier added")
+    assert resolved[3].antecedents == (0,)  # the sentence that named her in full is cited
+    assert resolve(_kept("Tom Hanks spoke.", "His film opens Friday."))[1].text == "Tom Hanks' film opens Friday."
+
+
+def test_pronouns_that_may_be_someone_else_are_left_as_written():
+    # real dev sentences whose "she"/"her" is not (surely) the person of the sentence before
+    kept = _kept(
+        "Doug LaMalfa has not taken a position on the effort.",
+        "When asked for the congressman's opinion, she said that she and other staff members supported it.",
+        "Their attorneys had been fighting to move them into juvenile court.",  # plural: not one person
+        "Mary Smith met the mayor.",
+        "The mayor told her the plan was dead, she said.",  # no quotation closed before "she"
+        "Anna Cole called the police.",
+        '"Nothing happened," Mark Stone told her, she said.',  # the sentence names someone else
+    )
+    assert resolve(kept) == {}
