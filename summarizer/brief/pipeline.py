@@ -259,6 +259,8 @@ class Summarizer:
             else:
                 sentence = writer.single(items[at], [tried] if tried else [])
                 at += 1
+                if sentence is None:
+                    continue
             length = len(sentence.text.split())
             if out and words + length > options.max_words:
                 break
@@ -395,13 +397,14 @@ class _Writer:
         drawn = [*self.drawn_from(first.representative_row), *self.drawn_from(second.representative_row)]
         return BriefSentence(text, checked, method="fused", drawn_from=tuple(_unique(drawn))), text
 
-    def single(self, item: PlannedGroup, rejected: list[str]) -> BriefSentence:
+    def single(self, item: PlannedGroup, rejected: list[str]) -> BriefSentence | None:
         """The fact's sentence with phrases left out (``write.compress``, when it has any to leave
         out), if it is the sentence's phrases with optional ones left out (``write.kept_phrases``:
         attributions, hedges and the main clause are never optional), reads with the same main verb
         and subject, stands alone and passes the check; else the sentence whole, its people named
-        in full (resolved, checked too); else quoted as written. ``rejected``: attempts that already
-        failed (a fusion with the next fact)."""
+        in full (resolved, checked too); else quoted as written, unless as written it does not stand
+        alone (then None: the fact is left out). ``rejected``: attempts that already failed (a
+        fusion with the next fact)."""
         row = item.representative_row
         stated = self.stated(row)
         rejected = list(rejected)
@@ -432,6 +435,10 @@ class _Writer:
                     stated, citations, "resolved", len(rejected) + 1, tuple(rejected), self.drawn_from(row)
                 )
             rejected.append(stated)
+            if editorial_problems(self.kept[row].text):
+                # plan chose it for the name resolve gave it; as written it leans on the sentence
+                # before ('"…," he said.'): better no sentence than a quote the reader cannot place
+                return None
         evidence = [self.kept[r] for r in item.evidence_rows]
         with self.stage("cite"):
             citations = cite(self.kept[row].text, self.vectors[row], evidence, self.vectors[list(item.evidence_rows)])

@@ -283,7 +283,13 @@ def _antecedent(pronoun: Token, kind: str, spans: list[tuple[int, int]]) -> bool
     pronoun in a phrase before its clause's verb, that verb's subject ("Touring their album, the
     band ...", "As part of his work, Patten violated ...")."""
     verbs = [a for a in pronoun.ancestors if a.pos_ in {"VERB", "AUX"} and a.i > pronoun.i]
-    later = [c for v in verbs for c in v.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i > pronoun.i]
+    # not the subject the pronoun is part of: "Her attorney said" has no antecedent for "Her"
+    later = [
+        c
+        for v in verbs
+        for c in v.children
+        if c.dep_ in {"nsubj", "nsubjpass"} and c.i > pronoun.i and pronoun not in c.subtree
+    ]
     if any(_nominal(t) and (kind != "person" or _one_person(t)) for t in later):
         return True
     for t in pronoun.doc[: pronoun.i]:

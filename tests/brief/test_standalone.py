@@ -38,6 +38,10 @@ MUST_REJECT = [
     ("He said beekeeping helps him unwind after a long week at the office.", "pronoun 'he'"),
     ("She's no stranger to dyeing her hair.", "pronoun 'she'"),
     ("She said she didn't know it was illegal to pick the orchids.", "pronoun 'she'"),
+    # a possessive on the subject it is part of is no antecedent of itself (readers: "Her attorney"
+    # in a dev brief, look-alikes; the second a dev28 sentence's shape)
+    ("Her lawyer said the girl had been manipulated for months.", "pronoun 'her'"),
+    ("His rival is the state's Democratic Attorney General Jane Roe.", "pronoun 'his'"),
     (
         "Blaming the mayor rather than, say, the budget is bad for the brand, so they may instead let him sink.",
         "pronoun 'they'",
@@ -103,6 +107,8 @@ MUST_REJECT = [
 ]
 
 MUST_ACCEPT = [
+    # a possessive before its clause's subject names that subject ("his" is Patten)
+    "As part of his work for the firm, Patten violated the lobbying rules.",
     # words newer than WordNet 3.0 are not garbled; nor is a quotation mark where it belongs
     "The two countries are still technically at war after a conflict that ended in a ceasefire.",
     "A Starbucks barista signed the order back to the customer.",
