@@ -785,6 +785,10 @@ class BriefService:
         ).with_id()
         self.store.create(job)
         self.metrics.jobs_accepted.inc()
+        # the job's own log lines (written by the job thread or a worker, outside this request) name
+        # the job id: this line ties it to the request id
+        queued = sum(problem is None for problem in refused)
+        log.info("job %s accepted: %d stories, %d queued", job.id, len(refused), queued)
         assert self.queue is not None
         for index, problem in enumerate(refused):
             if problem is None:

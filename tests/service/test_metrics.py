@@ -424,3 +424,16 @@ def test_a_real_prometheus_scrapes_briefs_and_a_job(app_factory, seeds):
             prometheus.wait(timeout=30)
             server.should_exit = True
             thread.join(timeout=30)
+
+
+def test_a_job_s_acceptance_is_logged_with_its_request_id_and_job_id(app_factory, caplog):
+    # the job's own lines are written outside the request (job thread, workers) and name the job
+    # id; this line ties the two together
+    with TestClient(app_factory()) as client, caplog.at_level(logging.INFO, logger="summarizer.service"):
+        body = {"stories": [{"articles": [SHORT]}, {"articles": [{"text": " "}]}]}
+        job = client.post("/v1/jobs", json=body, headers={"X-Request-ID": "job-req-1"}).json()
+        # finished before the app closes: a brief cut off at exit can abort the process
+        wait_until(lambda: client.get(f"/v1/jobs/{job['id']}").json()["status"] == "done", 120)
+    (accepted,) = [r for r in caplog.records if r.getMessage().startswith("job ")]
+    assert accepted.request_id == "job-req-1"
+    assert accepted.getMessage() == f"job {job['id']} accepted: 2 stories, 1 queued"
