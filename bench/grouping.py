@@ -121,7 +121,7 @@ def cost(args: argparse.Namespace) -> int:
 
     from summarizer.brief.pipeline import BriefOptions, Summarizer
     from summarizer.models.registry import DEFAULT_MODEL, load_generator
-    from summarizer.service.brief_service import group_articles
+    from summarizer.service.morning import group_articles
 
     summarizer = Summarizer(MiniLMEmbedder(), load_generator(DEFAULT_MODEL))
     summarizer.warm_up()

@@ -266,12 +266,12 @@ def _add_paths(command: argparse.ArgumentParser, *, required: bool = True) -> No
 
 def _read(paths: Sequence[str], progress, *, feeds: Sequence[str] = (), since: str | None = None):
     """The articles of files, directories and links, in the order given, then of ``feeds``
-    (URLs or files), every link fetched (``brief_service.gather``: failed links by position,
+    (URLs or files), every link fetched (``morning.gather``: failed links by position,
     for ingest to report) under the ``SUMMARIZER_FETCH_*`` settings."""
-    from summarizer.service.brief_service import gather
     from summarizer.service.feeds import parse_since
     from summarizer.service.files import read_articles
     from summarizer.service.links import Fetcher, needs_fetch
+    from summarizer.service.morning import gather
     from summarizer.service.settings import ServiceSettings
 
     moment = parse_since(since, field="--since")
@@ -313,7 +313,8 @@ def _stories(args: argparse.Namespace, progress) -> int:
     from summarizer.brief.pipeline import BriefOptions
     from summarizer.brief.render import stories_dict, stories_text, story_label, to_dict
     from summarizer.models.embed import MiniLMEmbedder
-    from summarizer.service.brief_service import group_articles, load_summarizer
+    from summarizer.service.brief_service import load_summarizer
+    from summarizer.service.morning import group_articles
 
     if args.min_size < 1:
         raise InputError(f"--min-size must be at least 1, got {args.min_size}.", field="--min-size")

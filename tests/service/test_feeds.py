@@ -11,9 +11,9 @@ from stories import COUNCIL, COUNCIL_AGAIN
 from web import WebServer, as_page, atom, json_feed, rss, saved_pages
 
 from summarizer.errors import InputError
-from summarizer.service.brief_service import gather
 from summarizer.service.feeds import parse_since, read_feeds
 from summarizer.service.links import Fetcher, FetchPolicy
+from summarizer.service.morning import gather
 
 LOCAL = Fetcher(FetchPolicy(allow_private=True, timeout_s=5))
 MORNING = datetime(2026, 12, 4, 6, 0, tzinfo=UTC)
