@@ -28,8 +28,9 @@ from prometheus_client.registry import Collector
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# A brief takes 15–30 s on 2 vCPUs with the default model, under a second with SmolLM2 or from
-# the cache's neighbour path; the buckets span both and the deadline (120 s by default).
+# A brief takes about 2–6 s on 2 vCPUs with the default model since issue 21 (a 10-article story
+# 3.7 s; docs/benchmarks.md), under a second with SmolLM2, and long stories or a busy machine take
+# longer; the buckets span these and the deadline (120 s by default).
 BRIEF_BUCKETS = (0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)
 # Time to the first verified sentence (what a streaming client waits for).
 FIRST_SENTENCE_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 60)
