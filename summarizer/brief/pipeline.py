@@ -15,7 +15,6 @@ check, else the fact is stated whole (resolved, or quoted)
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import Counter
@@ -53,7 +52,7 @@ from summarizer.brief.write import CONNECTIVE, compress, fuse, keeps_main_clause
 from summarizer.errors import BriefCancelled, InputError
 from summarizer.models.embed import Embedder
 from summarizer.models.generate import Generation, Generator
-from summarizer.nlp.names import full_names
+from summarizer.nlp.names import full_names, without_possessive
 from summarizer.nlp.text import anchors
 from summarizer.runtime import Progress
 
@@ -349,7 +348,7 @@ class _Writer:
             return self.kept[row].text
         text = resolution.text
         for _, by in resolution.replaced:
-            name = re.sub(r"['’]s?$", "", by)  # "Anissa Weier's attorney": the name without its 's
+            name = without_possessive(by)  # "Anissa Weier's attorney": the name without its 's
             if name in self.named and len(name.split()) > 1:
                 text = text.replace(name, name.split()[-1], 1)
         return text

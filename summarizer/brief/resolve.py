@@ -17,14 +17,13 @@ sentence away, where it is most reliable): a reference it cannot resolve is left
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from summarizer.brief.types import Resolution, Sentence
 from summarizer.nlp.analyze import parse
-from summarizer.nlp.names import full_names, surname
+from summarizer.nlp.names import full_names, surname, without_possessive
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -76,7 +75,7 @@ def _resolve_one(
             continue  # "President Zelensky" is an introduction already
         name, source = known[key]
         word = entity[0]
-        written = re.sub(r"['’]s?$", "", word.text)  # "Medinsky’s" as one token keeps its "’s"
+        written = without_possessive(word.text)  # "Medinsky’s" as one token keeps its "’s"
         edits.append((word.idx, word.idx + len(written), name, source))
         done.add(key)
     before_row, before = previous if previous is not None else (None, None)

@@ -22,7 +22,7 @@ def full_names(text: str) -> dict[str, str]:
         titled = before is not None and before.is_title and before.pos_ in {"PROPN", "NOUN"}
         if len(entity) > 1 or titled:
             name = entity.text if len(entity) > 1 else f"{before.text} {entity.text}"  # type: ignore[union-attr]
-            out.setdefault(surname(entity[-1].text), re.sub(r"['’]s?$", "", name))
+            out.setdefault(surname(entity[-1].text), without_possessive(name))
     return out
 
 
@@ -35,4 +35,9 @@ def bare_surnames(text: str) -> frozenset[str]:
 
 def surname(word: str) -> str:
     """A surname as compared: lower case, without a possessive ("Umerov's" → "umerov")."""
-    return re.sub(r"['’]s?$", "", word).lower()
+    return without_possessive(word).lower()
+
+
+def without_possessive(text: str) -> str:
+    """``text`` without a final possessive ("Medinsky’s" → "Medinsky", "Hanks'" → "Hanks")."""
+    return re.sub(r"['’]s?$", "", text)
