@@ -48,7 +48,7 @@ from summarizer.service.jobs import (
     job_document,
     run_story,
 )
-from summarizer.service.links import Fetcher, LinkError, fetch_links
+from summarizer.service.links import Fetcher, LinkError, all_fetched, fetch_links
 from summarizer.service.metrics import Metrics
 from summarizer.service.morning import gather, group_articles
 from summarizer.service.settings import ServiceSettings
@@ -549,8 +549,7 @@ class BriefService:
         claims = validate_claims(claims)
         limits = self.summarizer.limits if self.summarizer else Limits()
         linked = await asyncio.to_thread(fetch_links, articles, self.fetcher)
-        if linked.unavailable:  # a check against fewer articles than asked would answer another question
-            raise next(iter(linked.unavailable.values()))
+        all_fetched(linked.unavailable)
         articles = linked.articles
         prepare(articles, limits)  # bad articles are refused before waiting for the lock
         async with self._check_lock:

@@ -61,13 +61,19 @@ class FetchPolicy:
 
 @dataclass(frozen=True)
 class Fetched:
-    """A fetched document: the URL asked for, where the redirects ended, its media type and text."""
+    """A fetched document: the URL asked for, where the redirects ended, its media type, its bytes
+    and the charset its header declared (None when it declared none)."""
 
     url: str
     final_url: str
     media_type: str
-    text: str
     body: bytes
+    charset: str | None
+
+    @property
+    def text(self) -> str:
+        """The document as text (``decode``); feeds are read from ``body`` by their parser."""
+        return decode(self.body, self.charset)
 
 
 class LinkError(InputError):
@@ -156,7 +162,7 @@ class Fetcher:
                 for chunk in response.iter_bytes(_CHUNK):
                     body += chunk
                     if len(body) > policy.max_bytes:
-                        raise failed(f"it is more than {policy.max_bytes:,} bytes; the limit", "too_large")
+                        raise failed(f"it is more than the limit of {policy.max_bytes:,} bytes", "too_large")
                     if time.monotonic() > deadline:
                         raise failed(f"it took more than {policy.timeout_s:g} s", "timeout")
                 final_url = str(response.url)
@@ -171,7 +177,7 @@ class Fetcher:
             raise failed(f"a redirect led to a URL that is not http(s) ({error})", "invalid") from None
         except httpx.HTTPError as error:
             raise failed(f"{type(error).__name__}: {error}", "unreachable") from None
-        return Fetched(url, final_url, media_type, decode(bytes(body), charset), bytes(body))
+        return Fetched(url, final_url, media_type, bytes(body), charset)
 
 
 def decode(body: bytes, charset: str | None) -> str:
@@ -201,6 +207,13 @@ def needs_fetch(raw: Any) -> bool:
     return isinstance(raw, Mapping) and bool(raw.get("url")) and raw.get("text") is None and raw.get("html") is None
 
 
+def all_fetched(unavailable: Mapping[int, InputError]) -> None:
+    """Raise the first link that failed, if any: for a claim check, which against fewer articles
+    than asked would answer another question."""
+    if unavailable:
+        raise next(iter(unavailable.values()))
+
+
 @dataclass(frozen=True)
 class Linked:
     """A request's articles with every link-only article's page read in (its text, and its title
@@ -227,9 +240,10 @@ def fetch_links(
             fetched = fetcher.fetch(url, field=f"{field}[{i}].url")
         except LinkError as error:
             return error
+        text = fetched.text
         if fetched.media_type == "text/plain":
-            return {**raw, "text": fetched.text}
-        page = extract_page(fetched.text, fetched.final_url)
+            return {**raw, "text": text}
+        page = extract_page(text, fetched.final_url)
         if not page.text.strip():
             return LinkError(
                 f"{field}[{i}].url {url} holds no article text (a front page, a video, a paywall?)",

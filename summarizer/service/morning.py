@@ -81,8 +81,7 @@ def renamed(error: InputError, origins: Sequence[str]) -> InputError:
     origin = origins[int(head[len("articles[") :])]
     if origin == head + bracket:
         return error
-    copy = InputError(str(error).replace(head + bracket, origin, 1), field=origin + rest, code=error.code)
-    return copy
+    return InputError(str(error).replace(head + bracket, origin, 1), field=origin + rest, code=error.code)
 
 
 def group_articles(
