@@ -4,22 +4,29 @@ The headline is the sentence's main clause with its asides deleted (sentence com
 syntactic deletion, Knight & Marcu 2002; Filippova & Strube 2008, on the spaCy parse): the
 subject and its verb with their objects and complements are kept; what precedes the subject
 ("For the first time since 2022, ..."), appositives, relative and adverbial clauses, a second
-clause joined by "and", parentheses and dates are taken out, then prepositional phrases from the
-right until the headline fits ``MAX_HEADLINE_WORDS``. It is a deletion, so it cannot reverse a
-role or invent a word; a cut that would drop an attribution or hedge ("according to police",
-"may") is refused (``write.keeps_attribution``), and the pipeline checks the headline like any
-written sentence (``check.check_sentence``) before it ships. Why not the model: on the labelled
-dev briefs its free headlines from the top two sentences were SUPPORTED 6 times in 19 (roles
-reversed, hedges dropped), and it could not cut a headline by deletion alone (1 in 12);
-docs/benchmarks.md#editor-ready-briefs.
+clause joined by "and" (with its "and"), parentheses and dates are taken out. Every way of also
+leaving out some of the phrases of time and place, means and agents (``_optional``) that fits
+``MAX_HEADLINE_WORDS`` is a candidate; the pipeline ranks them by embedding similarity to the
+sentence (the cut that keeps most of what it says), and a candidate must read, parsed again on
+its own, with every word attached where it was (``_reads_as_cut``; two garbled headlines had
+shipped: "Jesse Jackson has decided to weigh", "... business and according to both companies").
+It is a deletion, so it cannot reverse a role or invent a word; a cut that would drop an
+attribution or hedge ("according to police", "may") is refused (``write.keeps_attribution``),
+and the pipeline checks the headline like any written sentence (``check.check_sentence``)
+before it ships. Why not the model: on the labelled dev briefs its free headlines from the top
+two sentences were SUPPORTED 6 times in 19 (roles reversed, hedges dropped), and it could not
+cut a headline by deletion alone (1 in 12); docs/benchmarks.md#editor-ready-briefs.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from collections.abc import Callable, Sequence
+from itertools import combinations
+
+from spacy.tokens import Doc, Token
 
 from summarizer.brief.standalone import editorial_problems
-from summarizer.brief.write import is_deletion, keeps_attribution, keeps_main_clause
+from summarizer.brief.write import has_complement, is_deletion, keeps_attribution, keeps_main_clause
 from summarizer.nlp.analyze import parse
 
 # Headlines of wire copy run 6-12 words.
@@ -39,62 +46,128 @@ _REPORTING = {"say", "tell", "report", "announce", "confirm", "add", "state"}
 # claims on the labelled dev briefs ("plead not guilty [by reason of insanity]").
 PLACE_TIME_PREPS = {"in", "on", "at", "during", "after", "before", "since", "near", "across", "throughout", "from"}
 PLACE_TIME = {"DATE", "TIME", "GPE", "LOC", "FAC"}
+# Prepositions that say when whatever follows them ("during his show", "until the vote")
+TIME_PREPS = {"during", "since", "until", "throughout"}
 _TIME_ADVERBS = {"later", "now", "also", "then", "recently", "currently", "still", "already", "yesterday", "today"}
 # A headline names something: a name, a place, a number (not "The intelligence summary emerged").
 _SPECIFIC = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY",
              "CARDINAL", "QUANTITY", "PERCENT"}  # fmt: skip
 MIN_HEADLINE_WORDS = 4
+# Phrases a headline may leave out, at most: 2^12 cuts to try, a few milliseconds each.
+MAX_UNITS = 12
 
 
-def cut_headline(sentence: str) -> str | None:
-    """A headline deleted from ``sentence`` (no final full stop, first letter capitalised), or
-    None when its main clause cannot be cut to ``MAX_HEADLINE_WORDS`` words without losing an
-    attribution or hedge."""
-    if _QUOTES & set(sentence):
-        return None  # cutting inside or around a quotation misquotes its speaker
+def cut_headlines(
+    sentence: str, score: Callable[[Sequence[str]], Sequence[float]] | None = None, limit: int = 3
+) -> tuple[str, ...]:
+    """Up to ``limit`` headlines deleted from ``sentence`` (no final full stop, first letter
+    capitalised), best first: by ``score`` (higher is better; the pipeline gives the embedding
+    similarity to the sentence, so the cut that keeps most of what it says comes first), else
+    the longest. Each is the main clause with some of its asides and optional phrases left out
+    (``_optional``), at most ``MAX_HEADLINE_WORDS`` words, names something, keeps every
+    attribution and hedge and every quotation whole, and reads, parsed again on its own, with
+    the same main verb and subject and every word attached where it was (``_reads_as_cut``): a
+    deletion that reads otherwise is garbled ("Jesse Jackson has decided to weigh"). Empty when
+    no such cut exists."""
     doc = parse(sentence)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.pos_ not in ("VERB", "AUX"):
-        return None
+        return ()
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.pos_ == "PRON" or (subject.i > root.i and root.lemma_ not in _REPORTING):
-        return None  # "Are a few dozen words ...", "There is ...", "It is ..." are no headlines
-    kept = _clause(root, subject)
-    subjects = [t.i for t in doc if t.i in kept and t.dep_ in ("nsubj", "nsubjpass", "expl")]
+        return ()  # "Are a few dozen words ...", "There is ...", "It is ..." are no headlines
+    clause = _clause(root, subject)
+    subjects = [t.i for t in doc if t.i in clause and t.dep_ in ("nsubj", "nsubjpass", "expl")]
     if not subjects:
-        return None  # the whole clause is a parenthesis: "(Tests remain pending, the sheriff said.)"
-    # phrases before the first subject are not trimmed (there are none left but the subject's own)
-    first_subject = min(subjects)
+        return ()  # the whole clause is a parenthesis: "(Tests remain pending, the sheriff said.)"
     # "..., police said": the comma before a reporting clause that follows its report stays
     report_start = min(t.i for t in subject.subtree)
     pinned = frozenset({report_start - 1}) if report_start and doc[report_start - 1].text == "," else frozenset()
-    while len(_text(doc, kept, pinned).split()) > MAX_HEADLINE_WORDS:
-        # whole phrases on a verb ("by reason of insanity"), never the inside of one ("by reason")
-        optional = [t for t in doc if t.i in kept and t.i > first_subject and _trimmable(t)]
-        if not optional:
-            return None
-        last = max(optional, key=lambda t: t.i)
-        kept -= {t.i for t in last.subtree}
-    text = _text(doc, kept, pinned)
-    text = text[:1].upper() + text[1:]
     # every attribution and hedge of the claim kept must stay; a second clause cut whole takes its own
     second = {t.i for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
     claim = " ".join(t.text for t in doc if t.i not in second)
-    if (
-        len(text.split()) < MIN_HEADLINE_WORDS
-        or not any(t.ent_type_ in _SPECIFIC for t in doc if t.i in kept)
-        # a short lead that stands alone is its own headline
-        or not (
-            is_deletion(text, sentence)
-            or (is_deletion(text, sentence, strict=False) and not editorial_problems(sentence))
-        )
-        or not keeps_attribution(text, claim)
-    ):
+    marks = sum(1 for t in doc if t.i in clause and t.text in _QUOTES)
+    units = [unit for t in doc if t.i in clause and (unit := _optional(t, min(subjects))) is not None][:MAX_UNITS]
+    found: dict[str, list[Token]] = {}
+    for size in range(len(units) + 1):
+        for left_out in combinations(units, size):
+            tokens = _tokens(doc, clause.difference(*left_out), pinned)
+            text = _join(tokens)
+            if (
+                text in found
+                or not MIN_HEADLINE_WORDS <= len(text.split()) <= MAX_HEADLINE_WORDS
+                or sum(1 for t in tokens if t.text in _QUOTES) != marks  # a quotation kept whole or not at all
+                or not any(t.ent_type_ in _SPECIFIC for t in tokens)
+                or not keeps_attribution(text, claim)
+            ):
+                continue
+            found[text] = tokens
+    # a short lead that stands alone is its own headline; a cut of one that does not must cut something
+    stands_alone = not editorial_problems(sentence)
+    texts = [
+        text
+        for text in found
+        if is_deletion(text, sentence) or (stands_alone and is_deletion(text, sentence, strict=False))
+    ]
+    if score is not None and texts:
+        scores = list(score(texts))
+        texts = [texts[k] for k in sorted(range(len(texts)), key=lambda k: -scores[k])]
+    else:
+        texts.sort(key=lambda text: -len(text.split()))
+    out: list[str] = []
+    for text in texts:
+        if keeps_main_clause(text, sentence) and _reads_as_cut(text, found[text]):
+            out.append(text)
+            if len(out) == limit:
+                break
+    return tuple(out)
+
+
+def _optional(token: Token, first_subject: int) -> frozenset[int] | None:
+    """The token indexes of the phrase headed by ``token`` that a headline may leave out, or
+    None: a phrase of time or place, a means, a participle's aside (``_trimmable``) or a passive's
+    agent ("attacked [by the wife of a band member]"); never under a negation ("plead not guilty
+    [by reason of insanity]"), never inside or around a quotation, never an attribution or hedge."""
+    if token.i <= first_subject or _attributes(token) or _negated(token.head):
         return None
-    # read again, the cut must have the same main verb and subject, or it is garbled
-    if not keeps_main_clause(text, sentence):
+    # Not a relative clause, even on an indefinite ("A Texas tourist [who collected 40 queen conchs]"
+    # stays true without it): strict readers found every such headline too vague to publish.
+    if not (_trimmable(token) or token.dep_ == "agent"):
         return None
-    return text
+    if any(t.text in _QUOTES for t in token.subtree):
+        return None
+    return frozenset(t.i for t in token.subtree)
+
+
+def _negated(token: Token) -> bool:
+    """Whether ``token`` or a word it depends on is negated: leaving a phrase out of a negated
+    claim widens the denial ("did not vote [on Tuesday]")."""
+    while True:
+        if any(c.dep_ == "neg" for c in token.children):
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+
+
+def _reads_as_cut(text: str, tokens: Sequence[Token]) -> bool:
+    """Whether ``text`` (the words ``tokens`` of the source sentence), parsed on its own, has
+    every word attached to the same word as in the sentence: a grammatical deletion keeps the
+    sentence's structure (the approach of syntactic-deletion compression, Filippova & Strube
+    2008); "16 million children living received food stamps" does not."""
+    words = list(parse(text))
+    if len(words) != len(tokens) or any(a.lower_ != b.lower_ for a, b in zip(words, tokens, strict=True)):
+        return False
+    at = {t.i: k for k, t in enumerate(tokens)}
+    for k, token in enumerate(tokens):
+        if token.is_punct or token.dep_ == "prep":
+            continue  # where a phrase hangs ("deals [with Iran]" on the verb or the noun) is the parser's guess
+        if token.head.i == token.i:
+            if words[k].dep_ != "ROOT":
+                return False
+        elif token.head.i not in at or words[k].head.i != at[token.head.i]:
+            return False  # a word whose head was cut hangs; one attached elsewhere reads otherwise
+    return True
 
 
 def _clause(root: Token, subject: Token) -> set[int]:
@@ -103,6 +176,7 @@ def _clause(root: Token, subject: Token) -> set[int]:
 
     def keep(token: Token) -> None:
         kept.add(token.i)
+        second_clause = any(c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in token.children)
         for child in token.children:
             if child.dep_ == "relcl" and not _after_comma(child):
                 keep(child)  # "citizens who donated to help the victims": it says which ones
@@ -113,8 +187,8 @@ def _clause(root: Token, subject: Token) -> set[int]:
                 continue
             if token.i == root.i and child.dep_ in ("cc", "conj", "prep", "advmod") and child.i < subject.i:
                 continue  # "For the first time since 2022, ...", "But ..."
-            if token.pos_ in ("VERB", "AUX") and child.dep_ in ("cc", "conj") and child.pos_ in ("VERB", "AUX"):
-                continue  # a second clause: ", and Republicans appear on track ..."
+            if token.pos_ in ("VERB", "AUX") and child.dep_ in ("cc", "conj") and second_clause:
+                continue  # a second clause and its "and": ", and Republicans appear on track ..."
             if child.dep_ == "ccomp" and any(c.dep_ == "ccomp" and c.i < child.i for c in token.children):
                 continue  # a second report of one "say" (a parse of "took a cab, asked the driver")
             keep(child)
@@ -148,27 +222,51 @@ def _trimmable(token: Token) -> bool:
     if token.dep_ == "advcl" and token.tag_ == "VBG" and _after_comma(token):
         return not any(c.dep_ == "mark" for c in token.children)  # ", [putting the crews at risk]"
     if token.dep_ == "prep":  # wherever the parser attached it ("by reason [on Friday]")
-        return token.lower_ in PLACE_TIME_PREPS and any(t.ent_type_ in PLACE_TIME for t in token.subtree)
+        # the time or place is the phrase's own object, not a name deep inside it ("weigh in [on the
+        # comments Robertson made to GQ]" is what he weighs in on), and a verb keeps a complement
+        objects = [t for o in token.children if o.dep_ == "pobj" for t in _noun_phrase(o)]
+        says_when_or_where = token.lower_ in TIME_PREPS or (
+            token.lower_ in PLACE_TIME_PREPS and any(t.ent_type_ in PLACE_TIME for t in objects)
+        )
+        return says_when_or_where and has_complement(token.head, token)
     return token.head.pos_ in ("VERB", "AUX") and token.dep_ in ("advmod", "npadvmod") and token.lower_ in _TIME_ADVERBS
+
+
+def _noun_phrase(noun: Token) -> list[Token]:
+    """``noun`` with its own words and "of" phrases ("the state of California"), without clauses
+    or other phrases on it ("the comments [that Robertson made to GQ]")."""
+    words = [noun]
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            words += [t for o in child.children if o.dep_ == "pobj" for t in _noun_phrase(o)]
+        elif child.dep_ in ("compound", "amod", "nummod", "det", "poss", "nmod"):
+            words.append(child)
+    return words
 
 
 def _attributes(token: Token) -> bool:
     return not keeps_attribution("", " ".join(t.text for t in token.subtree))
 
 
-def _text(doc, kept: set[int], pinned: frozenset[int] = frozenset()) -> str:
-    # a comma stays where it stood between two kept words (whatever the parser attached it to) or
-    # where it is ``pinned``; one beside a cut aside goes with it
+def _tokens(doc: Doc, kept: set[int], pinned: frozenset[int] = frozenset()) -> list[Token]:
+    """The ``kept`` tokens as a headline has them: a comma stays where it stood between two kept
+    words (whatever the parser attached it to) or where it is ``pinned``, one beside a cut aside
+    goes with it; no word at the end that needs what followed it, no punctuation at the start."""
     commas = {t.i for t in doc if t.text == "," and ({t.i - 1, t.i + 1} <= kept or t.i in pinned)}
     tokens = [t for t in doc if (t.i in kept and t.text != ",") or t.i in commas]
     while tokens and (tokens[-1].pos_ in _DANGLING_POS or tokens[-1].dep_ in ("cc", "prep", "mark", "case")):
         tokens.pop()
     while tokens and tokens[0].pos_ == "PUNCT":
         tokens.pop(0)
-    # a word keeps its own spacing before the next kept word; a gap where words were cut is a space
+    return tokens
+
+
+def _join(tokens: Sequence[Token]) -> str:
+    """``tokens`` as text, first letter capitalised: a word keeps its own spacing before the next
+    kept word; a gap where words were cut is a space."""
     text = "".join(
         t.text + (t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " ")
         for k, t in enumerate(tokens)
     )
     text = " ".join(text.split()).replace(" ,", ",")
-    return text
+    return text[:1].upper() + text[1:]

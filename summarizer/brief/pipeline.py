@@ -30,7 +30,7 @@ from summarizer.brief.cite import cite
 from summarizer.brief.clean import clean
 from summarizer.brief.dedup import dedup
 from summarizer.brief.group import MIXED_THRESHOLD, group_stories
-from summarizer.brief.headline import cut_headline
+from summarizer.brief.headline import cut_headlines
 from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.plan import plan
 from summarizer.brief.resolve import resolve
@@ -120,8 +120,9 @@ def prepare(
 
 # The headline is cut from the brief's first sentence only: it states the main news (plan.py). Cut from
 # the second or third, on unseen stories it named a side fact ("The pair has one son", "Nasdaq officials
-# scrambled to figure out what happened"); no headline is better than one that misleads.
-HEADLINE_SOURCES = 1
+# scrambled to figure out what happened"); cut from another sentence of the lead fact's dedup group, strict
+# readers found both such headlines unpublishable ("The FBI wants the public's help to find a man"; "Trump
+# reached for his wife's hand" over a story of her refusing it). No headline is better than one that misleads.
 # A fused sentence is two facts in one: longer than this, it is a run-on an editor would split.
 MAX_FUSED_WORDS = 40
 # Two sentences longer than this together would need more cut than the grammar offers.
@@ -278,7 +279,7 @@ class Summarizer:
         if options.headline and out:
             check_cancelled()
             progress("headline")
-            headline = self._headline(out, kept, vectors, stage)
+            headline = self._headline(out[0], kept, vectors, stage)
         timings["total"] = (time.perf_counter() - started) * 1000
         return Brief(
             sentences=tuple(out),
@@ -294,23 +295,25 @@ class Summarizer:
         )
 
     def _headline(
-        self, sentences: Sequence[BriefSentence], kept: Sequence[Sentence], vectors, stage
+        self,
+        sentence: BriefSentence,
+        kept: Sequence[Sentence],
+        vectors: np.ndarray,
+        stage: Callable[[str], AbstractContextManager[None]],
     ) -> BriefSentence | None:
-        """A headline cut (``headline.cut_headline``) from the first of the brief's opening
-        sentences that gives one passing the check against the articles' sentences (as the
-        public check does); else None."""
+        """The first headline cut from the brief's opening ``sentence`` (``headline.cut_headlines``,
+        the cut closest in meaning to the sentence first) that passes the check against the
+        articles' sentences (as the public check does); else None."""
+        whole = self.embedder.embed([sentence.text])[0]
+        with stage("headline"):
+            cuts = cut_headlines(sentence.text, lambda texts: self.embedder.embed(list(texts)) @ whole)
         rejected: list[str] = []
-        for sentence in sentences[:HEADLINE_SOURCES]:
-            with stage("headline"):
-                text = cut_headline(sentence.text)
-            if text is None:
-                continue
+        for text in cuts:
             with stage("check"):
                 checked = check_sentence(text, self.embedder.embed([text])[0], kept, vectors)
             if checked.supported:
-                return BriefSentence(
-                    text, checked.citations, "compressed", len(rejected) + 1, tuple(rejected), sentence.drawn_from
-                )
+                tried = (len(rejected) + 1, tuple(rejected))
+                return BriefSentence(text, checked.citations, "compressed", *tried, sentence.drawn_from)
             rejected.append(text)
         return None
 

@@ -99,7 +99,7 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
     out with its commas, or None."""
     first, last = token.left_edge.i, token.right_edge.i
     if token.dep_ in ("prep", "npadvmod") and _DEICTIC.search(doc[first : last + 1].text):
-        if not _has_complement(token.head, token):
+        if not has_complement(token.head, token):
             return None  # "The meeting is [on Monday of this week]": the verb needs it
         # a time said from the article's day ("today", "this week", "in the past 24 hours"): pasted
         # into a brief it is wrong or vague (strict readers flagged every one on the dev briefs)
@@ -160,7 +160,7 @@ _REPORTED = re.compile(r"\b(?:according to|said|says|told|report(?:ed|s)?|claim(
 _COMPLEMENTS = {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "prep", "advcl", "agent"}
 
 
-def _has_complement(verb: Token, besides: Token) -> bool:
+def has_complement(verb: Token, besides: Token) -> bool:
     """Whether ``verb`` keeps an object or complement once ``besides`` is left out: without one,
     a place, time or clause may be the verb's argument ("originated from Annapolis", "lives in
     Rome", "came as the singer hit out ..."). Anything but a verb has nothing to lose."""

@@ -1,7 +1,8 @@
 import pytest
 
-from summarizer.brief.headline import MAX_HEADLINE_WORDS, cut_headline
+from summarizer.brief.headline import MAX_HEADLINE_WORDS, _join, _reads_as_cut, _tokens, cut_headlines
 from summarizer.brief.write import is_deletion, keeps_attribution
+from summarizer.nlp.analyze import parse
 
 
 @pytest.mark.parametrize(
@@ -29,14 +30,12 @@ from summarizer.brief.write import is_deletion, keeps_attribution
     ],
 )
 def test_the_main_clause_is_kept_and_its_asides_cut(sentence, headline):
-    assert cut_headline(sentence) == headline
+    assert cut_headlines(sentence)[0] == headline
 
 
 @pytest.mark.parametrize(
     "sentence",
     [
-        # a quotation is never cut: cutting misquotes the speaker
-        '"We will appeal," said the lawyer for the family on Tuesday.',
         # no subject before a verb: no headline
         "Montana: Popular Democratic Gov.",
         "52 people killed, hundreds injured.",
@@ -49,16 +48,22 @@ def test_the_main_clause_is_kept_and_its_asides_cut(sentence, headline):
     ],
 )
 def test_no_headline_when_no_clean_cut_exists(sentence):
-    assert cut_headline(sentence) is None
+    assert cut_headlines(sentence) == ()
 
 
 def test_only_phrases_of_time_place_and_means_are_trimmed():
     # real failure: "plead not guilty by reason of insanity" cut to "plead not guilty" (UNSUPPORTED)
     sentence = "Roe said Weier would plead not guilty by reason of insanity on Friday in Waukesha."
-    assert cut_headline(sentence) == "Roe said Weier would plead not guilty by reason of insanity"
+    assert all("by reason of insanity" in cut for cut in cut_headlines(sentence))
     # a restrictive relative clause says which ones: "Citizens may write off their donations" over-claims
     restrictive = "Citizens who donated in 2005 to help the victims may write off their donations on their tax returns."
-    assert cut_headline(restrictive) in (None, restrictive.rstrip("."))
+    assert all("who donated in 2005 to help the victims" in cut for cut in cut_headlines(restrictive))
+    # nor on an indefinite: "A Texas tourist is going to jail for 15 days" told readers too little
+    # (a dev brief's lead; words changed)
+    indefinite = "A Florida fisherman who caught 40 lobsters in Key West, Florida, is going to jail for 15 days."
+    assert all("who caught 40 lobsters" in cut for cut in cut_headlines(indefinite))
+    # under a negation nothing is left out: "did not vote" denies more than "did not vote on Tuesday"
+    assert all("on Tuesday" in cut for cut in cut_headlines("Senator Jane Ortiz did not vote on Tuesday in Albany."))
 
 
 def test_an_attribution_or_hedge_is_never_cut():
@@ -67,11 +72,9 @@ def test_an_attribution_or_hedge_is_never_cut():
         "The caller made 28 false distress alerts from around the area of Annapolis, Maryland, beginning "
         "in July 2014, according to the Coast Guard."
     )
-    headline = cut_headline(sentence)
-    assert headline is None or "according to the Coast Guard" in headline
+    assert all("according to the Coast Guard" in cut for cut in cut_headlines(sentence))
     hedged = "Preliminary investigations pointed to salt poisoning as the cause of the deaths of the rhinos."
-    cut = cut_headline(hedged)
-    assert cut is None or keeps_attribution(cut, hedged)
+    assert all(keeps_attribution(cut, hedged) for cut in cut_headlines(hedged))
 
 
 @pytest.mark.parametrize(
@@ -84,7 +87,50 @@ def test_an_attribution_or_hedge_is_never_cut():
 )
 def test_a_headline_is_a_short_deletion_of_its_sentence(sentence):
     # real failure: the model's free headline reversed who apologised to whom; a deletion cannot
-    headline = cut_headline(sentence)
-    assert headline is not None
-    assert is_deletion(headline, sentence) and keeps_attribution(headline, sentence)
-    assert len(headline.split()) <= MAX_HEADLINE_WORDS and not headline.endswith((".", ","))
+    cuts = cut_headlines(sentence)
+    assert cuts
+    for headline in cuts:
+        assert is_deletion(headline, sentence) and keeps_attribution(headline, sentence)
+        assert len(headline.split()) <= MAX_HEADLINE_WORDS and not headline.endswith((".", ","))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "garbled"),
+    [
+        # real failures, shipped as headlines of dev briefs (names and words changed, same parse):
+        # a place deep inside what the verb needs was taken for a phrase of place ("weigh in on ... GQ")
+        (
+            "Senator Jane Ortiz has decided to weigh in on the remarks that John Smith made to Reuters about taxes.",
+            "Senator Jane Ortiz has decided to weigh",
+        ),
+        # a second clause was cut without its "and"
+        (
+            "Acme is buying Widgetco's phone business and licensing its patent portfolio, according to both companies.",
+            "Acme is buying Widgetco's phone business and according to both companies",
+        ),
+    ],
+)
+def test_a_cut_that_garbles_the_sentence_is_refused(sentence, garbled):
+    assert garbled not in cut_headlines(sentence)
+    for cut in cut_headlines(sentence):
+        assert not cut.endswith(("weigh", "weigh in")) and " and according" not in cut
+
+
+def _cut(sentence: str, *words: str) -> bool:
+    """Whether ``sentence`` with ``words`` deleted reads, parsed again, as the sentence did."""
+    doc = parse(sentence)
+    tokens = _tokens(doc, {t.i for t in doc if t.text not in words})
+    return _reads_as_cut(_join(tokens), tokens)
+
+
+def test_a_cut_must_read_with_every_word_where_it_was():
+    sentence = "Ardent Yankees supporter, John Smith, was allegedly attacked by the wife of a band member."
+    assert _cut(sentence, "Tuesday")  # nothing cut: it reads as it did
+    # "was" left out: "John Smith allegedly attacked ..." now reads as the attacker, not the attacked
+    assert not _cut(sentence, "was")
+    # a word whose head was cut hangs ("... were killed and when four suicide bombers blew ...": MultiLing M001)
+    killed = "52 people were killed and hundreds more injured when four suicide bombers blew themselves up."
+    assert not _cut(killed, "hundreds", "more", "injured")
+    # a phrase of place the participle needs is not left out ("16 million children living received ...")
+    census = "The Census Bureau reported Wednesday that 16 million children living in America received food stamps."
+    assert all("living received" not in cut for cut in cut_headlines(census))
