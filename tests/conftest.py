@@ -13,6 +13,8 @@ import pytest
 import uvicorn
 
 from summarizer.brief.pipeline import Summarizer
+from summarizer.brief.write import is_deletion
+from summarizer.nlp.analyze import parse
 from summarizer.service.api import create_app
 from summarizer.service.files import read_articles
 from summarizer.service.settings import ServiceSettings
@@ -175,3 +177,14 @@ def redis_url(redis_server):
 
     redis.Redis.from_url(redis_server).flushall()
     return redis_server
+
+
+def written_from(headline: str, sentence: str) -> bool:
+    """Whether ``headline`` is ``sentence`` with words left out and only headline grammar changed:
+    its words, in order, are the sentence's by lemma (a verb's tense aside), "to" for "will"."""
+    return is_deletion(" ".join(t.lemma_ for t in parse(headline) if t.lower_ != "to"), lemmas(sentence))
+
+
+def lemmas(text: str) -> str:
+    """``text`` as the lemmas of its words."""
+    return " ".join(t.lemma_ for t in parse(text))

@@ -10,12 +10,15 @@ leaving out some of the phrases of time and place, means and agents (``_optional
 sentence (the cut that keeps most of what it says), and a candidate must read, parsed again on
 its own, with every word attached where it was (``_reads_as_cut``; two garbled headlines had
 shipped: "Jesse Jackson has decided to weigh", "... business and according to both companies").
-It is a deletion, so it cannot reverse a role or invent a word; a cut that would drop an
-attribution or hedge ("according to police", "may") is refused (``write.keeps_attribution``),
-and the pipeline checks the headline like any written sentence (``check.check_sentence``)
-before it ships. Why not the model: on the labelled dev briefs its free headlines from the top
-two sentences were SUPPORTED 6 times in 19 (roles reversed, hedges dropped), and it could not
-cut a headline by deletion alone (1 in 12); docs/benchmarks.md#editor-ready-briefs.
+The cut is then written in headline grammar (``_headlinese``: no articles in the main clause,
+the main verb in headline tense, "will" → "to", a passive without its "was"), which changes no
+word but an article or the main verb's auxiliary and tense. It is a deletion, so it cannot
+reverse a role or invent a word; a cut that would drop an attribution or hedge ("according to
+police", "may") is refused (``write.keeps_attribution``), and the pipeline checks the headline
+like any written sentence (``check.check_sentence``) before it ships. Why not the model: on
+the labelled dev briefs its free headlines from the top two sentences were SUPPORTED 6 times
+in 19 (roles reversed, hedges dropped), and it could not cut a headline by deletion alone (1
+in 12); docs/benchmarks.md#editor-ready-briefs.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ PLACE_TIME = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # Prepositions that say when whatever follows them ("during his show", "until the vote")
 TIME_PREPS = {"during", "since", "until", "throughout"}
 _TIME_ADVERBS = {"later", "now", "also", "then", "recently", "currently", "still", "already", "yesterday", "today"}
-# A headline names something: a name, a place, a number (not "The intelligence summary emerged").
+# A headline names something: a name, a place, a number (not "The intelligence summary emerged"); a
+# proper noun the tagger gave no entity counts as a name ("Duke and Duchess of Cambridge").
 _SPECIFIC = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY",
              "CARDINAL", "QUANTITY", "PERCENT"}  # fmt: skip
 MIN_HEADLINE_WORDS = 4
@@ -60,15 +64,15 @@ MAX_UNITS = 12
 def cut_headlines(
     sentence: str, score: Callable[[Sequence[str]], Sequence[float]] | None = None, limit: int = 3
 ) -> tuple[str, ...]:
-    """Up to ``limit`` headlines deleted from ``sentence`` (no final full stop, first letter
-    capitalised), best first: by ``score`` (higher is better; the pipeline gives the embedding
-    similarity to the sentence, so the cut that keeps most of what it says comes first), else
-    the longest. Each is the main clause with some of its asides and optional phrases left out
-    (``_optional``), at most ``MAX_HEADLINE_WORDS`` words, names something, keeps every
-    attribution and hedge and every quotation whole, and reads, parsed again on its own, with
-    the same main verb and subject and every word attached where it was (``_reads_as_cut``): a
-    deletion that reads otherwise is garbled ("Jesse Jackson has decided to weigh"). Empty when
-    no such cut exists."""
+    """Up to ``limit`` headlines deleted from ``sentence`` and written in headline grammar
+    (``_headlinese``; no final full stop, first letter capitalised), best first: by ``score``
+    (higher is better; the pipeline gives the embedding similarity to the sentence, so the cut
+    that keeps most of what it says comes first), else the longest. Each is the main clause
+    with some of its asides and optional phrases left out (``_optional``), at most
+    ``MAX_HEADLINE_WORDS`` words, names something, keeps every attribution and hedge and every
+    quotation whole, and, as a deletion, reads, parsed again on its own, with the same main verb
+    and subject and every word attached where it was (``_reads_as_cut``): a deletion that reads
+    otherwise is garbled ("Jesse Jackson has decided to weigh"). Empty when no such cut exists."""
     doc = parse(sentence)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.pos_ not in ("VERB", "AUX"):
@@ -88,27 +92,25 @@ def cut_headlines(
     claim = " ".join(t.text for t in doc if t.i not in second)
     marks = sum(1 for t in doc if t.i in clause and t.text in _QUOTES)
     units = [unit for t in doc if t.i in clause and (unit := _optional(t, min(subjects))) is not None][:MAX_UNITS]
-    found: dict[str, list[Token]] = {}
+    stands_alone = not editorial_problems(sentence)
+    found: dict[str, tuple[str, list[Token]]] = {}  # headline → (the deletion it was written from, its words)
     for size in range(len(units) + 1):
         for left_out in combinations(units, size):
             tokens = _tokens(doc, clause.difference(*left_out), pinned)
-            text = _join(tokens)
+            cut = _join([(t, t.text) for t in tokens])
+            text = _join(_headlinese(tokens, root, subject))
             if (
                 text in found
                 or not MIN_HEADLINE_WORDS <= len(text.split()) <= MAX_HEADLINE_WORDS
                 or sum(1 for t in tokens if t.text in _QUOTES) != marks  # a quotation kept whole or not at all
-                or not any(t.ent_type_ in _SPECIFIC for t in tokens)
-                or not keeps_attribution(text, claim)
+                or not any(t.ent_type_ in _SPECIFIC or t.pos_ == "PROPN" for t in tokens)
+                or not keeps_attribution(cut, claim)
+                # a short lead that stands alone is its own headline; a cut of one that does not must cut something
+                or not (is_deletion(cut, sentence) or (stands_alone and is_deletion(cut, sentence, strict=False)))
             ):
                 continue
-            found[text] = tokens
-    # a short lead that stands alone is its own headline; a cut of one that does not must cut something
-    stands_alone = not editorial_problems(sentence)
-    texts = [
-        text
-        for text in found
-        if is_deletion(text, sentence) or (stands_alone and is_deletion(text, sentence, strict=False))
-    ]
+            found[text] = (cut, tokens)
+    texts = list(found)
     if score is not None and texts:
         scores = list(score(texts))
         texts = [texts[k] for k in sorted(range(len(texts)), key=lambda k: -scores[k])]
@@ -116,11 +118,73 @@ def cut_headlines(
         texts.sort(key=lambda text: -len(text.split()))
     out: list[str] = []
     for text in texts:
-        if keeps_main_clause(text, sentence) and _reads_as_cut(text, found[text]):
+        cut, tokens = found[text]
+        # the deletion is what is read again: headline grammar is hard for a parser ("Dozens of people
+        # killed in London" parses "killed" as the people's), and it only drops articles and auxiliaries
+        if keeps_main_clause(cut, sentence) and _reads_as_cut(cut, tokens):
             out.append(text)
             if len(out) == limit:
                 break
     return tuple(out)
+
+
+# Headline grammar ("headlinese": Mårdh 1980; the AP Stylebook's headline rules): no articles, the
+# present tense for what just happened, "to" for what will, a passive without its "was". Changing
+# tense or dropping an auxiliary under a modal or a negation changes the claim, so those stay.
+_ARTICLES = {"a", "an", "the"}
+_MODALS = {"can", "could", "may", "might", "must", "shall", "should", "would", "do", "does", "did"}
+_IRREGULAR_PRESENT = {"have": "has", "do": "does", "go": "goes", "be": "is"}
+
+
+def _headlinese(tokens: Sequence[Token], root: Token, subject: Token) -> list[tuple[Token, str]]:
+    """``tokens`` as a headline writes them: articles dropped (not inside a name: "The Hague"),
+    and the main verb in headline tense — "announced" and "has frozen" → "announce(s)"/"freezes",
+    "will pick" → "to pick", "were killed" → "killed", "is buying" → "buying"; unchanged under a
+    modal or a negation, and a copula ("was located") keeps its tense."""
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    change = root.pos_ == "VERB" and not any(c.dep_ == "neg" or c.lower_ in _MODALS for c in (*auxes, *root.children))
+    shown: dict[int, str | None] = {}
+    if change:
+        words = [a.lower_ for a in auxes]
+        if any(a.dep_ == "auxpass" for a in auxes) or root.tag_ == "VBG":
+            shown.update({a.i: None for a in auxes})  # "were killed" → "killed", "is buying" → "buying"
+        elif words == ["will"] and root.tag_ == "VB":
+            shown[auxes[0].i] = "to"  # "will pick" → "to pick"
+        elif (not auxes and root.tag_ == "VBD") or (words in (["has"], ["have"]) and root.tag_ == "VBN"):
+            shown.update({a.i: None for a in auxes})
+            shown[root.i] = _present(root.lemma_.lower(), plural=_plural(subject))
+    out: list[tuple[Token, str]] = []
+    for token in tokens:
+        if token.dep_ == "det" and token.lower_ in _ARTICLES and not token.ent_type_ and _clause_verb(token) == root:
+            continue  # in the main clause only: "says she loves [a] good challenge" reads as a slip
+        text = shown.get(token.i, token.text)
+        if text is not None:
+            out.append((token, text))
+    return out
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb whose clause ``token`` is in."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _plural(subject: Token) -> bool:
+    return subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subject.children)
+
+
+def _present(lemma: str, *, plural: bool) -> str:
+    """The present tense of the verb ``lemma`` for a plural or a singular subject."""
+    if plural:
+        return lemma if lemma != "be" else "are"
+    if lemma in _IRREGULAR_PRESENT:
+        return _IRREGULAR_PRESENT[lemma]
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        return lemma + "es"
+    if lemma.endswith("y") and lemma[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return lemma[:-1] + "ies"
+    return lemma + "s"
 
 
 def _optional(token: Token, first_subject: int) -> frozenset[int] | None:
@@ -261,12 +325,12 @@ def _tokens(doc: Doc, kept: set[int], pinned: frozenset[int] = frozenset()) -> l
     return tokens
 
 
-def _join(tokens: Sequence[Token]) -> str:
-    """``tokens`` as text, first letter capitalised: a word keeps its own spacing before the next
-    kept word; a gap where words were cut is a space."""
+def _join(words: Sequence[tuple[Token, str]]) -> str:
+    """``words`` (each a token and how it is written) as text, first letter capitalised: a word
+    keeps its own spacing before the next kept word; a gap where words were cut is a space."""
     text = "".join(
-        t.text + (t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " ")
-        for k, t in enumerate(tokens)
+        written + (t.whitespace_ if k + 1 < len(words) and words[k + 1][0].i == t.i + 1 else " ")
+        for k, (t, written) in enumerate(words)
     )
     text = " ".join(text.split()).replace(" ,", ",")
     return text[:1].upper() + text[1:]
