@@ -342,23 +342,33 @@ class _Writer:
         # every sentence is read as resolved by the check (a source "He" is its person)
         self.readings = {kept[row].key: r.text for row, r in resolutions.items()}
         self.named: set[str] = set()  # full names the brief has given
+        self.written: list[str] = []  # the brief's sentences so far
 
     def stated(self, row: int) -> str:
         """The sentence at ``row`` as the brief may state it whole: references resolved, by full
-        name the first time the brief names the person and by surname after that."""
+        name the first time the brief names the person and by surname after that, a thing by its
+        article's description ("the hoax caller") unless the brief has described it already."""
         resolution = self.resolutions.get(row)
         if resolution is None:
             return self.kept[row].text
         text = resolution.text
-        for _, by in resolution.replaced:
+        for words, by in resolution.replaced:
+            if by.lower().startswith(
+                "the "
+            ):  # a thing described: once is enough ("the hoax caller", then "the caller")
+                if any(by[4:].lower() in earlier.lower() for earlier in self.written):
+                    text = text.replace(by, words, 1)
+                continue
             name = without_possessive(by)  # "Anissa Weier's attorney": the name without its 's
             if name in self.named and len(name.split()) > 1:
                 text = text.replace(name, name.split()[-1], 1)
         return text
 
     def wrote(self, sentence: BriefSentence) -> None:
-        """Note the people ``sentence`` names in full: later sentences name them by surname."""
+        """Note the people ``sentence`` names in full and what it describes: later sentences name
+        them by surname and say "the caller" for "the hoax caller"."""
         self.named.update(full_names(sentence.text).values())
+        self.written.append(sentence.text)
 
     def fusable(self, first: PlannedGroup, second: PlannedGroup) -> bool:
         """Whether two adjacent facts may be told in one sentence: they share a name or number and are
@@ -430,7 +440,7 @@ class _Writer:
                     )
             if short and short != stated:  # the model left nothing out: not an attempt that failed
                 rejected.append(short)
-        if row in self.resolutions:
+        if stated != self.kept[row].text:  # resolved, and not back to its words ("the caller" described before)
             citations = self._check(stated, item.evidence_rows, (row,))
             if citations is not None:
                 return BriefSentence(

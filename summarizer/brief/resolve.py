@@ -1,18 +1,25 @@
-"""Stage 4, resolve: the people a sentence names by pronoun or surname, given their full name.
+"""Stage 4, resolve: the people and things a sentence names without saying who or which.
 
 A sentence lifted from an article leans on the ones before it: "He also accepted ...",
-"Medinsky said ...". Read alone in a brief, the reader does not know who. Each kept sentence is
-read in its article's order, and (1) a person named by surname alone whom an earlier sentence of
-the same article introduced by full name ("Vladimir Medinsky") gets that full name at their first
-mention, and (2) right after a kept sentence of the same article that names exactly one person,
-that person's full name replaces a sentence's opening "He"/"She" subject, its opening "His"/"Her"
-("Her attorney" → "Anissa Weier's attorney"), and the "he"/"she" who says a quote in a sentence
-naming nobody itself that says the quotation it closes ('"We don't know," she said.'). The words put
-in are the article's own, and the sentence that gave them is cited beside the one that states
-the fact (pipeline.py). Rule-based and deliberately narrow (the "most recent compatible
-antecedent" heuristic of Hobbs 1978 and Lappin & Leass 1994, restricted to subject pronouns one
-sentence away, where it is most reliable): a reference it cannot resolve is left as it is, and
-``plan`` then does not choose that sentence unless the brief introduces the person.
+"Medinsky said ...", "The caller made 28 false distress alerts". Read alone in a brief, the
+reader does not know who or which. Each kept sentence is read in its article's order, and
+(1) a person named by surname alone whom an earlier sentence of the same article introduced by
+full name ("Vladimir Medinsky") gets that full name at their first mention; (2) right after a
+kept sentence of the same article that names exactly one person, that person's full name
+replaces a sentence's opening "He"/"She" subject, its opening "His"/"Her" ("Her attorney" →
+"Anissa Weier's attorney"), and the "he"/"she" who says a quote in a sentence naming nobody
+itself that says the quotation it closes ('"We don't know," she said.'); (3) a thing named by
+"the" alone ("the caller") gets the words before the noun that an earlier sentence of the same
+article described it with ("A hoax caller" → "the hoax caller"), when that description is the
+only one the article gives of it (``_descriptions``). The words put in are the article's own,
+never inside a quotation, and the sentence that gave them is cited beside the one that states
+the fact (pipeline.py). Rule-based and deliberately narrow: for people, the "most recent
+compatible antecedent" heuristic of Hobbs 1978 and Lappin & Leass 1994, restricted to subject
+pronouns one sentence away, where it is most reliable; for things, the rewrite of a later
+mention into the fuller first one that summaries need (Nenkova & McKeown 2003, "References to
+named entities: a corpus study"; Siddharthan, Nenkova & McKeown 2004). A reference it cannot
+resolve is left as it is, and ``plan`` then does not choose that sentence unless the brief
+introduces the person.
 """
 
 from __future__ import annotations
@@ -36,8 +43,8 @@ _REPORTING = {"say", "add", "tell", "explain", "write", "note", "continue", "ins
 
 
 def resolve(kept: Sequence[Sentence]) -> dict[int, Resolution]:
-    """The kept sentences (by row) whose references to people can be made explicit from their
-    own article, and how; rows with nothing to resolve are absent."""
+    """The kept sentences (by row) whose references to people and things can be made explicit
+    from their own article, and how; rows with nothing to resolve are absent."""
     by_article: dict[str, list[int]] = {}
     for row, sentence in enumerate(kept):
         by_article.setdefault(sentence.article_id, []).append(row)
@@ -45,24 +52,42 @@ def resolve(kept: Sequence[Sentence]) -> dict[int, Resolution]:
     for rows in by_article.values():
         rows.sort(key=lambda r: kept[r].index)
         known: dict[str, tuple[str, int]] = {}  # surname → (full name, row that gave it)
+        described: dict[tuple[str, str], tuple[str, int] | None] = {}  # (lemma, tag) → (description, row)
         previous: tuple[int, Sentence] | None = None  # the row before, its sentence as resolved ("He" named)
         for row in rows:
             sentence = kept[row]
-            resolution = _resolve_one(row, sentence, known, previous)
+            resolution = _resolve_one(row, sentence, known, previous, described)
             if resolution is not None:
                 out[row] = resolution
             for key, name in full_names(sentence.text).items():
                 known.setdefault(key, (name, row))
+            for key, description in _descriptions(sentence.text).items():
+                if key not in described:
+                    described[key] = None if description is None else (description, row)
+                elif (earlier := described[key]) is not None and (
+                    description is None or earlier[0].lower() != description.lower()
+                ):
+                    described[key] = None  # "a proposed state", "the state of California": which one?
             previous = (row, sentence if resolution is None else replace(sentence, text=resolution.text))
     return out
 
 
 def _resolve_one(
-    row: int, sentence: Sentence, known: dict[str, tuple[str, int]], previous: tuple[int, Sentence] | None
+    row: int,
+    sentence: Sentence,
+    known: dict[str, tuple[str, int]],
+    previous: tuple[int, Sentence] | None,
+    described: dict[tuple[str, str], tuple[str, int] | None],
 ) -> Resolution | None:
     doc = parse(sentence.text)
     own = full_names(sentence.text)
     edits: list[tuple[int, int, str, int]] = []  # (start char, end char, full name, antecedent row)
+    for noun in _bare_definites(doc):
+        found = described.get((noun.lemma_.lower(), noun.tag_))
+        if found is not None and found[0].lower() not in sentence.text.lower():
+            article = noun.doc[noun.i - 1]
+            by = ("The " if article.text == "The" else "the ") + found[0]
+            edits.append((article.idx, noun.idx + len(noun.text), by, found[1]))
     done: set[str] = set()
     for entity in doc.ents:
         if entity.label_ != "PERSON" or len(entity) != 1:
@@ -95,6 +120,79 @@ def _resolve_one(
         text = text[:start] + name + text[end:]
     antecedents = tuple(sorted({source for *_, source in edits} - {row}))
     return Resolution(row, text, tuple(reversed(replaced)), antecedents)
+
+
+# Modifiers that do not say which one but compare it or count it: "the [first] such incident", "the
+# [other] suspect", "the [biggest] exchange" described another thing than a later "the exchange".
+_NOT_IDENTIFYING = {"such", "other", "same", "next", "last", "previous", "similar", "many", "several", "few",
+                    "more", "most", "new", "former", "latest", "recent", "own", "only", "whole", "entire"}  # fmt: skip
+
+
+def _descriptions(text: str) -> dict[tuple[str, str], str | None]:
+    """The things ``text`` mentions, (lemma, tag) → how it describes which one: "A hoax caller"
+    gives ("caller", "NN") → "hoax caller", only adjectives and nouns before the noun ("the U.S.
+    Census survey"), without its article; None for a mention that says which one otherwise (a
+    number, a possessive, an ordinal or superlative, ``_NOT_IDENTIFYING``, a person's name: the
+    brief would name them by surname alone, or only a phrase after it: "the state of
+    California"), and then "the state" may be either. A bare "the state" says nothing and is
+    left out, and so is anything inside a quotation."""
+    doc = parse(text)
+    out: dict[tuple[str, str], str | None] = {}
+    for noun in doc:
+        if noun.pos_ != "NOUN" or _in_quotation(noun):
+            continue
+        key = (noun.lemma_.lower(), noun.tag_)
+        lefts = list(noun.lefts)
+        modifiers = [c for c in lefts if c.dep_ in ("amod", "compound")]
+        after = any(c.dep_ in ("prep", "relcl", "acl", "appos") for c in noun.rights)
+        if not modifiers and all(c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in lefts) and not after:
+            continue  # "the state": no description
+        words = [t for c in modifiers for t in c.subtree]
+        if (
+            not modifiers
+            or any(c.dep_ not in ("amod", "compound", "det", "punct") for c in lefts)
+            or any(c.dep_ == "det" and c.lower_ not in ("a", "an", "the") for c in lefts)
+            or any(t.tag_ in ("JJS", "JJR", "CD", "PRP$") or t.like_num or t.pos_ == "PRON"
+                   or t.ent_type_ in ("ORDINAL", "CARDINAL", "PERSON") or t.lower_ in _NOT_IDENTIFYING for t in words)
+            or len(words) > 4
+        ):  # fmt: skip
+            out.setdefault(key, None)
+            continue
+        start = min(t.i for t in words)
+        described = doc[start : noun.i + 1].text
+        if start == 0 and doc[0].pos_ != "PROPN":
+            described = described[:1].lower() + described[1:]  # "Promised funds ..." opened its sentence
+        out.setdefault(key, described)
+    return out
+
+
+def _bare_definites(doc: Doc) -> list[Token]:
+    """Nouns of ``doc`` named by "the" and nothing else ("The caller made 28 false alerts"): read
+    out of their article, the reader does not know which one. A noun said which by a phrase
+    after it ("the state of Jefferson", "the apartment they shared") or inside a quotation (the
+    speaker's own words) is not one."""
+    return [
+        noun
+        for noun in doc
+        if noun.pos_ == "NOUN"
+        and noun.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+        and [c.lower_ for c in noun.lefts] == ["the"]
+        and noun.i > 0
+        and noun.doc[noun.i - 1].lower_ == "the"
+        and not any(c.dep_ in ("prep", "relcl", "acl", "appos") for c in noun.rights)
+        and not _in_quotation(noun)
+    ]
+
+
+def _in_quotation(token: Token) -> bool:
+    """Whether ``token`` is inside a quotation: an odd number of quotation marks before it, or
+    one that closes after it with none opening before (the quotation began a sentence earlier:
+    'You can't put a price on that but apparently the government can."')."""
+    before = [t.text for t in token.doc[: token.i] if t.text in ('"', "“", "”")]
+    after = [t.text for t in token.doc[token.i :] if t.text in ('"', "“", "”")]
+    if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
+        return True
+    return (not before and after[:1] == ["”"]) or (not before and (before + after).count('"') % 2 == 1)
 
 
 def _referring(doc: Doc) -> list[Token]:

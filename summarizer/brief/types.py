@@ -79,9 +79,10 @@ class Cleaned:
 
 @dataclass(frozen=True)
 class Resolution:
-    """A kept sentence with its references to people made explicit from its own article:
-    ``text`` is the sentence with each replaced as ``replaced`` says ((words, by), in order), and
-    ``antecedents`` are the rows of the kept sentences that gave the names (cited with it)."""
+    """A kept sentence with its references to people and things made explicit from its own
+    article: ``text`` is the sentence with each replaced as ``replaced`` says ((words, by), in
+    order; "He" → "Vladimir Medinsky", "The caller" → "The hoax caller"), and ``antecedents`` are
+    the rows of the kept sentences that gave the names and descriptions (cited with it)."""
 
     row: int
     text: str
@@ -169,7 +170,8 @@ SentenceMethod = Literal["compressed", "fused", "resolved", "quoted"]
 class BriefSentence:
     """A sentence of the brief and how it was made: ``fused`` (two source sentences joined, each
     with phrases left out), ``compressed`` (a source sentence with phrases left out), ``resolved``
-    (a source sentence whole, a person it names by pronoun or surname given their full name) or
+    (a source sentence whole, a person it names by pronoun or surname given their full name, a
+    thing it names by "the" alone given its article's description) or
     ``quoted`` (a source sentence as is); the model chose the words left out under a grammar,
     it wrote none (write.py). ``rejected`` holds the attempts that failed, in order."""
 
@@ -179,7 +181,7 @@ class BriefSentence:
     attempts: int = 1
     rejected: tuple[str, ...] = field(default_factory=tuple)
     # the source sentences its words were taken from ((article id, sentence index)): one for a quote
-    # or a compression, two for a fusion, plus the sentences that gave a resolved person's name
+    # or a compression, two for a fusion, plus the sentences that gave a resolved name or description
     drawn_from: tuple[tuple[str, int], ...] = ()
 
     @property

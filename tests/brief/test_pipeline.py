@@ -300,3 +300,22 @@ def test_articles_of_different_stories_are_briefed_with_a_warning_naming_the_gro
     assert f"[{seeds[0]['id']}, {seeds[1]['id']}]" in mixed[0].message and "[council, council-2]" in mixed[0].message
     one_story = small_summarizer.brief(seeds, BriefOptions(max_sentences=2))
     assert not any(w.code == "mixed_stories" for w in one_story.warnings)
+
+
+def test_a_thing_is_described_the_first_time_the_brief_mentions_it(small_summarizer):
+    text = (
+        "A hoax caller in Maryland made 28 false distress calls to the Coast Guard over two years. "
+        "The Coast Guard spent about 500,000 dollars on the searches. "
+        "The caller faces federal charges, officials said."
+    )
+    first, *_, last = small_summarizer.brief([{"id": "a", "text": text}], BriefOptions(max_sentences=3)).sentences
+    assert "hoax caller" in first.text
+    # described already: as its article says it, quoted, citing only its own sentence
+    assert last.text == "The caller faces federal charges, officials said." and last.method == "quoted"
+    assert last.drawn_from == (("a", 2),)
+    # the sentence that described it cannot stand in a brief (a "He" with no one before it): the
+    # brief describes the caller itself, and cites where the description came from
+    text = "He said a hoax caller made 28 false distress calls. The caller faces federal charges, officials said."
+    (only,) = small_summarizer.brief([{"id": "a", "text": text}], BriefOptions(max_sentences=1)).sentences
+    assert only.text == "The hoax caller faces federal charges, officials said." and only.method == "resolved"
+    assert only.drawn_from == (("a", 1), ("a", 0)) and {c.sentence_index for c in only.citations} == {0, 1}

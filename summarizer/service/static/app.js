@@ -17,7 +17,7 @@ let current = null;
 const METHODS = {
   fused: "two source sentences joined, each with phrases left out (every word is the sources')",
   compressed: "a source sentence with phrases left out (every word is the source's)",
-  resolved: "a source sentence whole, a person it named by pronoun or surname given their full name from the same article",
+  resolved: "a source sentence whole, a person it named by pronoun or surname given their full name, or a thing it named by \"the\" alone given its description, from the same article",
   quoted: "taken verbatim from a source",
 };
 
