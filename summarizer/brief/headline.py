@@ -316,7 +316,13 @@ def _tokens(doc: Doc, kept: set[int], pinned: frozenset[int] = frozenset()) -> l
     """The ``kept`` tokens as a headline has them: a comma stays where it stood between two kept
     words (whatever the parser attached it to) or where it is ``pinned``, one beside a cut aside
     goes with it; no word at the end that needs what followed it, no punctuation at the start."""
-    commas = {t.i for t in doc if t.text == "," and ({t.i - 1, t.i + 1} <= kept or t.i in pinned)}
+    # and one before an attribution that follows its claim ("..., according to both companies")
+    commas = {
+        t.i
+        for t in doc
+        if t.text == ","
+        and ({t.i - 1, t.i + 1} <= kept or t.i in pinned or (t.i + 1 in kept and doc[t.i + 1].lower_ == "according"))
+    }
     tokens = [t for t in doc if (t.i in kept and t.text != ",") or t.i in commas]
     while tokens and (tokens[-1].pos_ in _DANGLING_POS or tokens[-1].dep_ in ("cc", "prep", "mark", "case")):
         tokens.pop()

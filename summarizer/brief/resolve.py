@@ -84,7 +84,9 @@ def _resolve_one(
     edits: list[tuple[int, int, str, int]] = []  # (start char, end char, full name, antecedent row)
     for noun in _bare_definites(doc):
         found = described.get((noun.lemma_.lower(), noun.tag_))
-        if found is not None and found[0].lower() not in sentence.text.lower():
+        # not when the sentence says it already: "a demonstration in London to protest the [London] pub"
+        said = {t.lower_ for t in doc if not t.is_punct}
+        if found is not None and not said & {w.lower() for w in found[0].split()[:-1]}:
             article = noun.doc[noun.i - 1]
             by = ("The " if article.text == "The" else "the ") + found[0]
             edits.append((article.idx, noun.idx + len(noun.text), by, found[1]))

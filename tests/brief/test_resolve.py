@@ -115,6 +115,11 @@ def test_a_description_that_may_be_of_something_else_is_not_given():
         ("It was the first such incident in two years.", "The incident occurred at noon Saturday."),
         ("The 28 calls came from Annapolis.", "The calls cost the Coast Guard $500,000."),  # a number
         ("A hoax caller phoned on Monday.", "A Baltimore caller phoned on Tuesday.", "The caller was charged."),
+        # the sentence says it already: "a demonstration in London to protest the London pub" (a dev brief)
+        (
+            "Protesters gathered outside a London pub.",
+            "The page promoted a demonstration in London to protest the pub.",
+        ),
         # the tagger reads "Ormond" as a person: the brief would name them by surname alone
         ("The Ormond football club signed a new coach.", "The club finished tenth in the league last season."),
     ]
