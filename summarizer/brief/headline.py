@@ -132,6 +132,7 @@ def cut_headlines(
 # present tense for what just happened, "to" for what will, a passive without its "was". Changing
 # tense or dropping an auxiliary under a modal or a negation changes the claim, so those stay.
 _ARTICLES = {"a", "an", "the"}
+# modals, and "do" (its tense is the claim's: "did not vote")
 _MODALS = {"can", "could", "may", "might", "must", "shall", "should", "would", "do", "does", "did"}
 _IRREGULAR_PRESENT = {"have": "has", "do": "does", "go": "goes", "be": "is"}
 
@@ -140,7 +141,8 @@ def _headlinese(tokens: Sequence[Token], root: Token, subject: Token) -> list[tu
     """``tokens`` as a headline writes them: articles dropped (not inside a name: "The Hague"),
     and the main verb in headline tense — "announced" and "has frozen" → "announce(s)"/"freezes",
     "will pick" → "to pick", "were killed" → "killed", "is buying" → "buying"; unchanged under a
-    modal or a negation, and a copula ("was located") keeps its tense."""
+    modal, "do" or a negation, and a copula ("was the largest") keeps its tense: a state that was
+    may no longer be."""
     auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
     change = root.pos_ == "VERB" and not any(c.dep_ == "neg" or c.lower_ in _MODALS for c in (*auxes, *root.children))
     shown: dict[int, str | None] = {}

@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from summarizer.brief.types import Resolution, Sentence
-from summarizer.nlp.analyze import parse
+from summarizer.nlp.analyze import in_quotation, parse
 from summarizer.nlp.names import full_names, surname, without_possessive
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def _descriptions(text: str) -> dict[tuple[str, str], str | None]:
     doc = parse(text)
     out: dict[tuple[str, str], str | None] = {}
     for noun in doc:
-        if noun.pos_ != "NOUN" or _in_quotation(noun):
+        if noun.pos_ != "NOUN" or in_quotation(doc, noun.i):
             continue
         key = (noun.lemma_.lower(), noun.tag_)
         lefts = list(noun.lefts)
@@ -182,19 +182,8 @@ def _bare_definites(doc: Doc) -> list[Token]:
         and noun.i > 0
         and noun.doc[noun.i - 1].lower_ == "the"
         and not any(c.dep_ in ("prep", "relcl", "acl", "appos") for c in noun.rights)
-        and not _in_quotation(noun)
+        and not in_quotation(doc, noun.i)
     ]
-
-
-def _in_quotation(token: Token) -> bool:
-    """Whether ``token`` is inside a quotation: an odd number of quotation marks before it, or
-    one that closes after it with none opening before (the quotation began a sentence earlier:
-    'You can't put a price on that but apparently the government can."')."""
-    before = [t.text for t in token.doc[: token.i] if t.text in ('"', "“", "”")]
-    after = [t.text for t in token.doc[token.i :] if t.text in ('"', "“", "”")]
-    if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
-        return True
-    return (not before and after[:1] == ["”"]) or (not before and (before + after).count('"') % 2 == 1)
 
 
 def _referring(doc: Doc) -> list[Token]:

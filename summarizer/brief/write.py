@@ -31,7 +31,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from summarizer.models.generate import Generation, Generator, Message
-from summarizer.nlp.analyze import parse
+from summarizer.nlp.analyze import in_quotation, parse
 from summarizer.nlp.lexicon import is_known_word
 
 # One sentence of at most 45 words is ~65 tokens; 100 leaves room without letting a runaway
@@ -142,17 +142,9 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
         return None  # "[(police said)]", "[(not confirmed)]": the claim's own attribution or negation
     if token.dep_ == "prep" and (negated or _REPORTED.search(text)):
         return None  # "[According to police,]" attributes the whole claim (a hedge inside an aside is its own)
-    if any(t.text in _QUOTE_MARKS for t in doc[first : last + 1]) or _quoted(doc, first):
+    if any(t.text in _QUOTE_MARKS for t in doc[first : last + 1]) or in_quotation(doc, first):
         return None  # a cut inside or across a quotation misquotes its speaker
     return first, last
-
-
-def _quoted(doc: Doc, at: int) -> bool:
-    """Whether token ``at`` is inside a quotation (an odd number of quote marks before it)."""
-    marks = [t for t in doc[:at] if t.text in _QUOTE_MARKS]
-    opening = sum(1 for t in marks if t.text in ('"',)) % 2 == 1
-    curly = sum(1 for t in marks if t.text == "“") > sum(1 for t in marks if t.text == "”")
-    return opening or curly
 
 
 _QUOTE_MARKS = {'"', "“", "”"}

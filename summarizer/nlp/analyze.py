@@ -58,3 +58,18 @@ def parse_many(texts: Iterable[str]) -> list[Doc]:
                 _parsed.clear()
             _parsed.update(zip(new, nlp().pipe(new, batch_size=64), strict=True))
         return [_parsed[t] for t in texts]
+
+
+_QUOTATION_MARKS = ('"', "“", "”")
+
+
+def in_quotation(doc: Doc, at: int) -> bool:
+    """Whether token ``at`` of ``doc`` is inside a quotation: an odd number of straight quotation
+    marks before it or an open curly one, or, with none before it, a quotation that closes after
+    it (the quotation began a sentence earlier: 'You can't put a price on that but apparently the
+    government can."'). A speaker's words are never cut or rewritten."""
+    before = [t.text for t in doc[:at] if t.text in _QUOTATION_MARKS]
+    if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
+        return True
+    after = [t.text for t in doc[at:] if t.text in _QUOTATION_MARKS]
+    return not before and (after[:1] == ["”"] or after.count('"') % 2 == 1)

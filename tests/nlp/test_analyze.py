@@ -29,3 +29,20 @@ def test_a_missing_pipeline_names_the_install_command(monkeypatch):
     finally:
         monkeypatch.undo()
         analyze.nlp.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "inside"),
+    [
+        ('"You can\'t trust the government," she said.', "government", True),
+        ('"You can\'t trust them," she said of the government.', "government", False),
+        ("“The talks failed,” he said.", "talks", True),
+        # a quotation opened a sentence earlier and closed in this one (MultiLing M001's shape)
+        ('You can\'t put a price on that but apparently the government can."', "government", True),
+        ("You can't put a price on that but apparently the government can.", "government", False),
+    ],
+)
+def test_in_quotation(text, word, inside):
+    doc = analyze.parse(text)
+    at = next(t.i for t in doc if t.text == word)
+    assert analyze.in_quotation(doc, at) is inside
