@@ -168,11 +168,18 @@ def _descriptions(text: str) -> dict[tuple[str, str], str | None]:
     return out
 
 
+# Phrases in which "the" points at nothing in the article: "$4 billion of revenue [on the line]" is
+# no cruise line (an unseen Multi-News story, the first version read it as "the Norwegian Cruise Line").
+_IDIOMS = {("on", "line"), ("in", "end"), ("at", "time"), ("on", "way"), ("in", "meantime"), ("at", "moment"),
+           ("on", "ground"), ("in", "air"), ("on", "table"), ("at", "end"), ("in", "face"), ("on", "rise"),
+           ("in", "dark"), ("in", "long run"), ("on", "record"), ("in", "wake"), ("on", "spot")}  # fmt: skip
+
+
 def _bare_definites(doc: Doc) -> list[Token]:
     """Nouns of ``doc`` named by "the" and nothing else ("The caller made 28 false alerts"): read
     out of their article, the reader does not know which one. A noun said which by a phrase
-    after it ("the state of Jefferson", "the apartment they shared") or inside a quotation (the
-    speaker's own words) is not one."""
+    after it ("the state of Jefferson", "the apartment they shared"), inside a quotation (the
+    speaker's own words) or in an idiom ("on the line", ``_IDIOMS``) is not one."""
     return [
         noun
         for noun in doc
@@ -183,6 +190,7 @@ def _bare_definites(doc: Doc) -> list[Token]:
         and noun.doc[noun.i - 1].lower_ == "the"
         and not any(c.dep_ in ("prep", "relcl", "acl", "appos") for c in noun.rights)
         and not in_quotation(doc, noun.i)
+        and not (noun.dep_ == "pobj" and (noun.head.lower_, noun.lower_) in _IDIOMS)
     ]
 
 

@@ -120,6 +120,8 @@ def test_a_description_that_may_be_of_something_else_is_not_given():
             "Protesters gathered outside a London pub.",
             "The page promoted a demonstration in London to protest the pub.",
         ),
+        # an idiom: "on the line" is no cruise line (an unseen story, words changed)
+        ("It runs the Norwegian Cruise Line.", "The firm has $4 billion of revenue on the line."),
         # the tagger reads "Ormond" as a person: the brief would name them by surname alone
         ("The Ormond football club signed a new coach.", "The club finished tenth in the league last season."),
     ]

@@ -38,7 +38,7 @@ def test_a_missing_pipeline_names_the_install_command(monkeypatch):
         ('"You can\'t trust them," she said of the government.', "government", False),
         ("“The talks failed,” he said.", "talks", True),
         # a quotation opened a sentence earlier and closed in this one (MultiLing M001's shape)
-        ('You can\'t put a price on that but apparently the government can."', "government", True),
+        ("You can't put a price on that but apparently the government can.\"", "government", True),
         ("You can't put a price on that but apparently the government can.", "government", False),
     ],
 )
