@@ -125,9 +125,13 @@ def _resolve_one(
 
 
 # Modifiers that do not say which one but compare it or count it: "the [first] such incident", "the
-# [other] suspect", "the [biggest] exchange" described another thing than a later "the exchange".
+# [other] suspect", "the [biggest] exchange", "the [competing] technology" described another thing
+# than a later "the exchange" or "the technology" (dev and unseen stories).
 _NOT_IDENTIFYING = {"such", "other", "same", "next", "last", "previous", "similar", "many", "several", "few",
-                    "more", "most", "new", "former", "latest", "recent", "own", "only", "whole", "entire"}  # fmt: skip
+                    "more", "most", "new", "former", "latest", "recent", "own", "only", "whole", "entire",
+                    "competing", "rival", "alternative", "opposing", "different", "separate"}  # fmt: skip
+# A noun compared with ("like a normal human couple", "as a caller") describes something else.
+_COMPARING = {"like", "unlike", "as", "than"}
 
 
 def _descriptions(text: str) -> dict[tuple[str, str], str | None]:
@@ -141,7 +145,7 @@ def _descriptions(text: str) -> dict[tuple[str, str], str | None]:
     doc = parse(text)
     out: dict[tuple[str, str], str | None] = {}
     for noun in doc:
-        if noun.pos_ != "NOUN" or in_quotation(doc, noun.i):
+        if noun.pos_ != "NOUN" or in_quotation(doc, noun.i) or (noun.dep_ == "pobj" and noun.head.lower_ in _COMPARING):
             continue
         key = (noun.lemma_.lower(), noun.tag_)
         lefts = list(noun.lefts)

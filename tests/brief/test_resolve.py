@@ -120,6 +120,9 @@ def test_a_description_that_may_be_of_something_else_is_not_given():
             "Protesters gathered outside a London pub.",
             "The page promoted a demonstration in London to protest the pub.",
         ),
+        # a rival or a comparison is something else (unseen stories, words changed)
+        ("Labs abroad tried a competing technology.", "Critics fear the technology could clone people."),
+        ("He wanted them to act like a normal human couple.", "When the couple danced, she leaned away."),
         # an idiom: "on the line" is no cruise line (an unseen story, words changed)
         ("It runs the Norwegian Cruise Line.", "The firm has $4 billion of revenue on the line."),
         # the tagger reads "Ormond" as a person: the brief would name them by surname alone
