@@ -279,10 +279,8 @@ def _after_comma(token: Token) -> bool:
 
 def _trimmable(token: Token) -> bool:
     """A phrase of time or place ("on Friday", "in Waukesha", "later"), a means ("by making
-    ...") or a participle's aside after a comma, that says nothing of attribution or hedge: the
-    whole phrase; "by reason of insanity" is never one."""
-    if _attributes(token):
-        return False
+    ...") or a participle's aside after a comma: the whole phrase; "by reason of insanity" is
+    never one. (``_optional`` has refused those that attribute or hedge.)"""
     if token.dep_ == "prep" and token.lower_ == "by" and any(c.tag_ == "VBG" for c in token.children):
         return True  # the means: "cost the Coast Guard $500,000 [by making false distress alerts]"
     if token.dep_ == "advcl" and token.tag_ == "VBG" and _after_comma(token):

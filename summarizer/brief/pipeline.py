@@ -353,7 +353,7 @@ class _Writer:
             return self.kept[row].text
         text = resolution.text
         for words, by in resolution.replaced:
-            if by.lower().startswith("the "):  # a thing described once is enough: "the hoax caller", "the caller"
+            if by in resolution.described:  # a thing described once is enough: "the hoax caller", "the caller"
                 if any(by[4:].lower() in earlier.lower() for earlier in self.written):
                     text = text.replace(by, words, 1)
                 continue

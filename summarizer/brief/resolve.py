@@ -82,14 +82,16 @@ def _resolve_one(
     doc = parse(sentence.text)
     own = full_names(sentence.text)
     edits: list[tuple[int, int, str, int]] = []  # (start char, end char, full name, antecedent row)
+    said = {t.lower_ for t in doc if not t.is_punct}
+    descriptions: set[str] = set()
     for noun in _bare_definites(doc):
         found = described.get((noun.lemma_.lower(), noun.tag_))
         # not when the sentence says it already: "a demonstration in London to protest the [London] pub"
-        said = {t.lower_ for t in doc if not t.is_punct}
         if found is not None and not said & {w.lower() for w in found[0].split()[:-1]}:
-            article = noun.doc[noun.i - 1]
+            article = doc[noun.i - 1]
             by = ("The " if article.text == "The" else "the ") + found[0]
             edits.append((article.idx, noun.idx + len(noun.text), by, found[1]))
+            descriptions.add(by)
     done: set[str] = set()
     for entity in doc.ents:
         if entity.label_ != "PERSON" or len(entity) != 1:
@@ -121,7 +123,7 @@ def _resolve_one(
         replaced.append((text[start:end], name))
         text = text[:start] + name + text[end:]
     antecedents = tuple(sorted({source for *_, source in edits} - {row}))
-    return Resolution(row, text, tuple(reversed(replaced)), antecedents)
+    return Resolution(row, text, tuple(reversed(replaced)), antecedents, frozenset(descriptions))
 
 
 # Modifiers that do not say which one but compare it or count it: "the [first] such incident", "the

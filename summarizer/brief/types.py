@@ -81,13 +81,15 @@ class Cleaned:
 class Resolution:
     """A kept sentence with its references to people and things made explicit from its own
     article: ``text`` is the sentence with each replaced as ``replaced`` says ((words, by), in
-    order; "He" → "Vladimir Medinsky", "The caller" → "The hoax caller"), and ``antecedents`` are
-    the rows of the kept sentences that gave the names and descriptions (cited with it)."""
+    order; "He" → "Vladimir Medinsky", "The caller" → "The hoax caller"), ``antecedents`` are
+    the rows of the kept sentences that gave the names and descriptions (cited with it), and
+    ``described`` the replacements (their "by") that describe a thing rather than name a person."""
 
     row: int
     text: str
     replaced: tuple[tuple[str, str], ...]
     antecedents: tuple[int, ...]
+    described: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

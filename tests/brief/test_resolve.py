@@ -31,7 +31,7 @@ def test_a_surname_keeps_its_possessive_and_is_named_in_full_once():
     )
     resolution = resolve(kept)[1]
     assert resolution.text == "Vladimir Medinsky's aides said Medinsky would return on Monday."
-    assert resolution.antecedents == (0,)
+    assert resolution.antecedents == (0,) and resolution.described == frozenset()
 
 
 def test_references_it_cannot_resolve_are_left_as_written():
@@ -95,6 +95,7 @@ def test_a_thing_named_by_the_alone_gets_the_description_its_article_gave():
     resolved = resolve(kept)
     assert resolved[1].text == "The hoax caller faces federal charges, officials said."
     assert resolved[1].replaced == (("The caller", "The hoax caller"),) and resolved[1].antecedents == (0,)
+    assert resolved[1].described == {"The hoax caller"}  # a description, not a person's name
     # MultiLing M001's shape: "the attacks" after "the terrorist attacks"
     kept = _kept(
         "London marked a year since the terrorist attacks of 7 July.",
