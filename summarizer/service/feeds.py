@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from summarizer.brief.ingest import Limits
 from summarizer.errors import InputError
 from summarizer.service.links import Fetcher
 
@@ -50,14 +51,13 @@ def parse_since(value: str | None, *, field: str = "since") -> datetime | None:
     """An ISO 8601 date or time (UTC when no zone is given); ``InputError`` naming ``field``."""
     if value is None:
         return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+    moment = _rfc3339(value)
+    if moment is None:
         raise InputError(
             f"{field} {value!r} is not an ISO 8601 date or time (e.g. 2026-12-04 or 2026-12-04T06:00:00Z).",
             field=field,
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        )
+    return moment
 
 
 def read_feeds(
@@ -138,7 +138,7 @@ class _Entry:
             article["text"] = text
         for key, value in (("title", self.title), ("url", self.link), ("source", source)):
             if value:
-                article[key] = value[:2000]
+                article[key] = value[: Limits.max_field_chars]
         if self.published is not None:
             article["published"] = self.published.strftime("%Y-%m-%dT%H:%M:%SZ")
         return article
@@ -216,6 +216,7 @@ def _http(value: Any) -> str | None:
 
 
 def _rfc3339(value: Any) -> datetime | None:
+    """An RFC 3339 / ISO 8601 moment (UTC when no zone is given), or None."""
     text = _string(value)
     if text is None:
         return None
