@@ -2,7 +2,8 @@
 
 ingest → segment → clean (``prepare``, no model) → resolve (people named by pronoun or surname
 given the full name their article gives) → embed → dedup (one group per fact) → plan (the lead,
-then the most facts per word, in story order; only sentences that stand alone) → write: each fact
+then the most facts per word, in story order; only sentences that stand alone, and from an article garbled in
+places only facts another article tells too) → write: each fact
 compressed (``write.compress``: the model chooses which optional phrases to leave out, under a
 grammar; with ``fuse_facts``, two adjacent facts that share a name or number are first tried as one
 sentence, ``write.fuse``); every written sentence must be exactly its sources' phrases with optional
@@ -35,7 +36,7 @@ from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.plan import plan
 from summarizer.brief.resolve import resolve
 from summarizer.brief.segment import segment
-from summarizer.brief.standalone import editorial_problems
+from summarizer.brief.standalone import editorial_problems, garbled_articles
 from summarizer.brief.types import (
     Article,
     Brief,
@@ -229,6 +230,9 @@ class Summarizer:
         with stage("dedup"):
             groups = dedup(kept, vectors)
         with stage("plan"):
+            garbled = garbled_articles(kept)
+            # a garbled article is used only where another tells the same, unless no other article can
+            corroborate = frozenset(garbled) if {s.article_id for s in kept} - set(garbled) else frozenset()
             chosen = plan(
                 groups,
                 vectors,
@@ -237,7 +241,11 @@ class Summarizer:
                 published={a.id: a.published for a in articles},
                 problems=editorial_problems,  # quote only sentences that stand alone (issue 12)
                 texts={row: resolution.text for row, resolution in resolutions.items()},
+                corroborate=corroborate,
             )
+        for article_id, count in garbled.items():
+            warnings += (_garbled_warning(article_id, count, article_id in corroborate),)
+            progress(f"warning: {warnings[-1].message}")
         merged = sum(1 for g in groups if len(g.members) > 1)
         progress(f"{len(groups)} facts ({merged} told more than once); writing {len(chosen.items)} sentence(s)")
         if on_plan is not None:
@@ -525,6 +533,21 @@ def _mixed_stories(
         "stories, or one request per story)."
     )
     return (BriefWarning("mixed_stories", message),)
+
+
+def _garbled_warning(article_id: str, sentences: int, corroborated: bool) -> BriefWarning:
+    """An ``article_garbled`` warning: the article's English is garbled in places; with
+    ``corroborated``, the brief took from it only what another article also says."""
+    message = (
+        f"article {article_id!r} reads as garbled in {sentences} sentences (words run together or quotation "
+        "marks misplaced: a machine translation or a broken page); "
+        + (
+            "the brief takes from it only what another article also says."
+            if corroborated
+            else "no article that reads cleanly could confirm what it says: read the brief with care."
+        )
+    )
+    return BriefWarning("article_garbled", message, article_id)
 
 
 def _nothing_to_say(kept: Sequence[Sentence]) -> str:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -98,6 +98,7 @@ def plan(
     published: Mapping[str, str | None] | None = None,
     problems: Callable[[str], tuple[str, ...]] | None = None,
     texts: Mapping[int, str] | None = None,
+    corroborate: Collection[str] = (),
 ) -> Plan:
     """Choose and order the brief's sentences within ``max_sentences`` and ``max_words``.
 
@@ -106,7 +107,9 @@ def plan(
     sentence is never chosen, though it stays evidence for its group. It is called lazily, best
     candidates first (a parse costs 2–5 ms; a cluster has hundreds of sentences). ``texts`` gives
     a row's text as the writer will state it (``resolve``: "He" → the person's full name), which is
-    what is judged and counted; rows not in it are read as written."""
+    what is judged and counted; rows not in it are read as written. A sentence of an article in
+    ``corroborate`` (one garbled in places, ``standalone.garbled_articles``) is chosen only when
+    another article tells its fact too (its dedup group has a member of another article)."""
     if not groups:
         return Plan((), max_sentences, max_words)
     sentence_at = {r: s for g in groups for r, s in zip(g.rows, g.members, strict=True)}
@@ -149,6 +152,8 @@ def plan(
             return False
         if not stands_alone(r):
             return False
+        if sentence_at[r].article_id in corroborate and not _told_elsewhere(group_of[r], sentence_at[r].article_id):
+            return False
         if not bare_surnames(text_at[r]) <= introduced | _introduced(text_at[r]):
             return False
         return not described or not _unintroduced_subject(text_at[r], frozenset(covered))
@@ -189,6 +194,11 @@ def plan(
         evidence = tuple(sorted([r, *closest[: MAX_EVIDENCE - 1]]))
         items.append(PlannedGroup(group, evidence, math.fsum(worth.get(c, 0) for c in concepts[r]), r))
     return Plan(tuple(items), max_sentences, max_words)
+
+
+def _told_elsewhere(group: Group, article_id: str) -> bool:
+    """Whether an article other than ``article_id`` tells the fact of ``group``."""
+    return any(member.article_id != article_id for member in group.members)
 
 
 def _concepts(text: str) -> frozenset[str]:

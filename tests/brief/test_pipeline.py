@@ -186,9 +186,31 @@ def test_one_bad_article_is_set_aside_with_a_warning_and_the_others_briefed(smal
     assert [(w.code, w.article_id) for w in brief.warnings] == [
         ("article_set_aside", "de"),
         ("article_set_aside", "nav"),
+        ("article_garbled", "000_3161f8562ff43925"),  # the seeds' machine translation
     ]
     assert "not English (de)" in brief.warnings[0].message and "no usable sentence" in brief.warnings[1].message
     assert brief.headline is None and "headline" not in brief.timings_ms
+
+
+def test_a_garbled_article_is_reported_and_gives_only_what_another_article_also_says(small_summarizer, seeds):
+    # the seeds' machine translation once gave the brief "Russia and Ukraine woke up 1000 prisoners" and "the
+    # biggest exchange of prisoners of war came out since the beginning of the conflict"
+    brief = small_summarizer.brief(seeds, BriefOptions(max_sentences=10, max_words=400, headline=False))
+    assert_fully_cited(brief, seeds)
+    garbled = [w for w in brief.warnings if w.code == "article_garbled"]
+    assert [w.article_id for w in garbled] == ["000_3161f8562ff43925"]
+    assert "garbled in 2 sentences" in garbled[0].message
+    group_of = {member.key: group for group in brief.groups for member in group.members}
+    for sentence in brief.sentences:
+        for key in sentence.drawn_from:
+            if key[0] == "000_3161f8562ff43925":
+                assert any(m.article_id != key[0] for m in group_of[key].members), sentence.text
+    assert not any("woke up" in s.text or "came out since" in s.text for s in brief.sentences)
+    # alone, it is still briefed (nothing could confirm it), and the warning says so
+    alone = small_summarizer.brief(seeds[:1], BriefOptions(max_sentences=2, headline=False))
+    assert alone.sentences
+    assert [(w.code, w.article_id) for w in alone.warnings] == [("article_garbled", "000_3161f8562ff43925")]
+    assert "no article that reads cleanly could confirm" in alone.warnings[0].message
 
 
 def test_a_headline_is_cut_from_the_first_sentence_and_checked(small_summarizer, seeds):

@@ -173,3 +173,26 @@ def test_a_bare_definite_subject_is_chosen_only_after_what_it_names():
     # when nothing else can lead (a one-line article), it still does: a brief, not a refusal
     only_definite = plan(groups[:1], vectors[:1], max_sentences=3, max_words=200, problems=editorial_problems)
     assert [i.representative_row for i in only_definite.items] == [0]
+
+
+def test_a_garbled_article_gives_only_facts_another_article_tells_too():
+    # the seeds' machine translation: "Russia and Ukraine woke up 1000 prisoners" was quoted in the brief
+    told_twice = (
+        _sentence("mt", 0, "Russian and Ukrainian negotiators announced an exchange of 1000 prisoners in Istanbul."),
+        _sentence("wire", 0, "Russia and Ukraine will swap 1,000 prisoners of war each, negotiators said in Istanbul."),
+    )
+    only_mt = _sentence("mt", 1, "Russia and Ukraine woke up 1000 prisoners from Istanbul jails.")
+    only_wire = _sentence("wire", 1, "Ukraine asked for a meeting of the two presidents in Istanbul.")
+    groups = [Group(0, (0, 1), told_twice), Group(1, (2,), (only_mt,)), Group(2, (3,), (only_wire,))]
+    vectors = np.array([[1, 0.1, 0, 0], [1, 0.2, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], dtype=float)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def texts(**options) -> list[str]:
+        result = plan(groups, vectors, max_sentences=3, max_words=200, problems=editorial_problems, **options)
+        return [(told_twice + (only_mt, only_wire))[i.representative_row].text for i in result.items]
+
+    assert only_mt.text in texts()
+    corroborated = texts(corroborate={"mt"})
+    assert only_mt.text not in corroborated
+    assert told_twice[0].text in corroborated or told_twice[1].text in corroborated
+    assert only_wire.text in corroborated

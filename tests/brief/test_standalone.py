@@ -6,7 +6,8 @@ structure; MultiLing (WikiNews, CC BY 2.5) and our seeds are quoted as they are.
 
 import pytest
 
-from summarizer.brief.standalone import editorial_problems
+from summarizer.brief.standalone import editorial_problems, garbled, garbled_articles
+from summarizer.brief.types import Sentence
 
 MUST_REJECT = [
     # text mangled by a scraper or a translation (the seeds, as make run once printed them)
@@ -169,3 +170,44 @@ def test_accepts_sentences_that_stand_alone(text):
 
 def test_empty_text_is_a_problem():
     assert editorial_problems("   ") == ("empty",)
+
+
+# the seeds' machine translation, as it is
+SEEDS_GARBLED = [
+    "Umarov reported that “ Ukrainian part requested direct negotiations among the heads of state ”from both "
+    "countries, Zweenskyy and putinand that Moscow “took note of this request.”",
+    "The information was confirmed by the head of the Ukrainian delegation, the Minister of Defense Rustem "
+    "umerovaccording to France-Presse (AFP) news agency.",
+]
+
+
+@pytest.mark.parametrize("text", SEEDS_GARBLED)
+def test_words_run_together_or_misplaced_quotation_marks_are_garbled(text):
+    assert garbled(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *MUST_ACCEPT,
+        # new words and names no dictionary knows are not garbled
+        "The barista signed back as the ceasefire talks in Zaporizhzhia resumed.",
+        "Moscow and Russia have come to an understanding where they will swap 1,000 prisoners of war (PoWs) each.",
+    ],
+)
+def test_english_is_not_garbled(text):
+    assert not garbled(text)
+
+
+def _of(article: str, texts: list[str]) -> list[Sentence]:
+    return [Sentence(article, i, 0, len(t), t, i / 10) for i, t in enumerate(texts)]
+
+
+def test_an_article_is_garbled_from_two_garbled_sentences_not_one():
+    clean = "Russia and Ukraine agreed to exchange 1,000 prisoners each."
+    sentences = [
+        *_of("mt", [clean, *SEEDS_GARBLED]),
+        *_of("typo", [clean, SEEDS_GARBLED[1]]),  # one slip is a typo
+        *_of("wire", [clean, clean]),
+    ]
+    assert garbled_articles(sentences) == {"mt": 2}

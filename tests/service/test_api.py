@@ -56,7 +56,10 @@ def test_one_bad_article_is_reported_and_the_others_briefed(client, seeds):
     response = client.post("/v1/briefs", json=body)
     assert response.status_code == 200, response.text
     data = response.json()
-    assert [(w["code"], w["article_id"]) for w in data["warnings"]] == [("article_set_aside", "de")]
+    assert [(w["code"], w["article_id"]) for w in data["warnings"]] == [
+        ("article_set_aside", "de"),
+        ("article_garbled", "000_3161f8562ff43925"),  # the seeds' machine translation
+    ]
     assert "not English" in data["warnings"][0]["message"]
     assert data["headline"] is None
     assert {c["article_id"] for s in data["sentences"] for c in s["citations"]} <= {a["id"] for a in seeds}
@@ -578,7 +581,8 @@ def test_a_long_article_is_cut_and_briefed_with_a_warning_not_refused(client, se
     assert response.status_code == 200, response.text
     data = response.json()
     assert [(w["code"], w["article_id"], w["field"]) for w in data["warnings"]] == [
-        ("article_cut", "long", "articles[0].text")
+        ("article_cut", "long", "articles[0].text"),
+        ("article_garbled", "long", None),  # the seeds' machine translation, many times over
     ]
     source = next(s for s in data["sources"] if s["id"] == "long")
     assert 45_000 < len(source["text"]) <= 50_000 and source["text"][-80:] in seeds[0]["text"]  # a whole sentence
@@ -599,7 +603,8 @@ def test_articles_given_by_link_are_fetched_and_a_failed_link_is_reported(app_fa
             assert response.status_code == 200, response.text
             data = response.json()
             assert [(w["code"], w["article_id"], w["field"]) for w in data["warnings"]] == [
-                ("link_failed", "gone", "articles[2].url")
+                ("link_failed", "gone", "articles[2].url"),
+                ("article_garbled", "000_3161f8562ff43925", None),
             ]
             assert "404" in data["warnings"][0]["message"] and gone["url"] in data["warnings"][0]["message"]
             sources = {s["id"]: s for s in data["sources"]}

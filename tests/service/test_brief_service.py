@@ -289,7 +289,10 @@ def test_a_job_fetches_its_links_when_accepted_and_the_worker_reports_the_failed
         assert [web.fetched(p) for p in (f"/{seeds[0]['id']}", "/gone")] == [1, 1]
     (result,) = job["results"]
     assert result["status"] == "done"
-    assert [(w["code"], w["field"]) for w in result["brief"]["warnings"]] == [("link_failed", "articles[2].url")]
+    assert [(w["code"], w["field"]) for w in result["brief"]["warnings"]] == [
+        ("link_failed", "articles[2].url"),
+        ("article_garbled", None),  # the seeds' machine translation
+    ]
     assert {c["article_id"] for s in result["brief"]["sentences"] for c in s["citations"]} <= {a["id"] for a in seeds}
 
 

@@ -377,13 +377,19 @@ def test_an_uploaded_page_that_is_not_english_is_left_out_with_a_warning(page, t
     sent = _brief_response(page, 2)
     assert sent["request"]["articles"][2] == {"id": "bericht-de", "html": GERMAN_PAGE}
     warnings = sent["brief"]["warnings"]
-    assert [(w["code"], w["article_id"]) for w in warnings] == [("article_set_aside", "bericht-de")]
+    assert [(w["code"], w["article_id"]) for w in warnings] == [
+        ("article_set_aside", "bericht-de"),
+        ("article_garbled", "000_3161f8562ff43925"),  # the seeds' machine translation
+    ]
 
     notice = page.locator("#warnings")
     assert notice.is_visible() and notice.get_attribute("role") == "status"
-    entry = notice.locator("li")
-    assert entry.count() == 1 and entry.get_attribute("data-article-id") == "bericht-de"
-    assert entry.inner_text() == warnings[0]["message"] and "bericht-de" in entry.inner_text()
+    entries = notice.locator("li")
+    assert entries.count() == 2
+    for k, warning in enumerate(warnings):
+        entry = entries.nth(k)
+        assert entry.get_attribute("data-article-id") == warning["article_id"]
+        assert entry.inner_text() == warning["message"] and warning["article_id"] in entry.inner_text()
     # the notice comes before the brief, and the brief cites only the English articles
     assert _is_above_the_sentences(notice)
     assert page.locator("#brief > li").count() >= 1
