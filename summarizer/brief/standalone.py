@@ -8,6 +8,10 @@ pasted dateline or timestamp, no broken quote fragments), read from the text's s
 (datelines, markers, captions, quotation marks) and its spaCy parse (``analyze.parse``:
 subjects, pronouns and their antecedents, finite verbs).
 
+``garbled_articles(sentences)`` names the articles garbled in several sentences (words run
+together, quotation marks misplaced: a machine translation or a broken page), whose other
+sentences plan takes only when another article tells the same fact.
+
 A pronoun whose antecedent is earlier in the same sentence is fine ("Smith said he would
 resign"); definite descriptions ("the suspect") are not judged, a demonstrative one ("this
 picture", "those state races") is. The reasons are short phrases, for logs and tests.
