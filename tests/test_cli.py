@@ -273,6 +273,7 @@ def test_brief_of_links_reports_the_one_that_failed(capsys, smollm, seeds, monke
     assert [(w["code"], w["field"]) for w in data["warnings"]] == [
         ("link_failed", "articles[2].url"),
         ("article_garbled", None),  # the seeds' machine translation
+        ("sources_disagree", None),  # "accepted" against "took note of"
     ]
     assert "fetching 3 link(s)" in err and "404" in err
     monkeypatch.delenv("SUMMARIZER_FETCH_ALLOW_PRIVATE")

@@ -22,7 +22,7 @@ from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.resolve import resolve
 from summarizer.brief.segment import segment
 from summarizer.brief.types import Article, Citation, Sentence
-from summarizer.brief.verify import verify
+from summarizer.brief.verify import DISPUTE_NEIGHBOURS, disputes, verify
 from summarizer.errors import InputError, InputTooLargeError
 from summarizer.models.embed import Embedder
 
@@ -101,9 +101,28 @@ def check_claims(
     for claim in claims:
         parts = [s.text for s in segment([Article(id="claim", title="", text=claim)])]
         part_vectors = embedder.embed(parts)
-        checks = tuple(check_sentence(p, v, kept, vectors, readings) for p, v in zip(parts, part_vectors, strict=True))
+        checks = tuple(
+            _undisputed(check_sentence(p, v, kept, vectors, readings), v, kept, vectors)
+            for p, v in zip(parts, part_vectors, strict=True)
+        )
         results.append(ClaimCheck(claim, checks))
     return tuple(results)
+
+
+def _undisputed(
+    checked: SentenceCheck, vector: np.ndarray, kept: Sequence[Sentence], vectors: np.ndarray
+) -> SentenceCheck:
+    """``checked``, not supported when a sentence it does not cite reports the commitment it
+    states as only received (``verify.disputes``: "accepted the request" / "took note of this
+    request"), as the brief leaves such a sentence out."""
+    if not checked.supported:
+        return checked
+    cited = {(c.article_id, c.sentence_index) for c in checked.citations}
+    closest = [int(r) for r in np.argsort(-(vectors @ vector), kind="stable") if kept[r].key not in cited]
+    found = disputes(checked.text, [kept[r].text for r in closest[:DISPUTE_NEIGHBOURS]])
+    if not found:
+        return checked
+    return replace(checked, supported=False, problems=checked.problems + tuple(problem for _, problem in found))
 
 
 def validate_claims(claims: object) -> list[str]:

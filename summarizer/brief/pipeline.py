@@ -16,6 +16,7 @@ check, else the fact is stated whole (resolved, or quoted)
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -48,6 +49,7 @@ from summarizer.brief.types import (
     Resolution,
     Sentence,
 )
+from summarizer.brief.verify import DISPUTE_NEIGHBOURS, disputes
 from summarizer.brief.verify import warm_up as warm_up_checks
 from summarizer.brief.write import CONNECTIVE, compress, fuse, keeps_main_clause, kept_phrases, phrases
 from summarizer.errors import BriefCancelled, InputError
@@ -230,6 +232,8 @@ class Summarizer:
         with stage("dedup"):
             groups = dedup(kept, vectors)
         with stage("plan"):
+            texts = {row: resolution.text for row, resolution in resolutions.items()}
+            disputed = _disputed(kept, vectors, texts)
             garbled = garbled_articles(kept)
             # a garbled article is used only where another tells the same, unless no other article can
             corroborate = frozenset(garbled) if {s.article_id for s in kept} - set(garbled) else frozenset()
@@ -240,11 +244,15 @@ class Summarizer:
                 max_words=options.max_words,
                 published={a.id: a.published for a in articles},
                 problems=editorial_problems,  # quote only sentences that stand alone (issue 12)
-                texts={row: resolution.text for row, resolution in resolutions.items()},
+                texts=texts,
                 corroborate=corroborate,
+                disputed=disputed,
             )
         for article_id, count in garbled.items():
             warnings += (_garbled_warning(article_id, count, article_id in corroborate),)
+            progress(f"warning: {warnings[-1].message}")
+        for row, other in disputed.items():
+            warnings += (_disagreement_warning(kept[row], kept[other]),)
             progress(f"warning: {warnings[-1].message}")
         merged = sum(1 for g in groups if len(g.members) > 1)
         progress(f"{len(groups)} facts ({merged} told more than once); writing {len(chosen.items)} sentence(s)")
@@ -533,6 +541,38 @@ def _mixed_stories(
         "stories, or one request per story)."
     )
     return (BriefWarning("mixed_stories", message),)
+
+
+# Cheap first look for a committing verb (verify.COMMITTING) before a sentence is parsed for one.
+_COMMITS = re.compile(r"\b(?:accept|agree|approv|adopt|endors|ratif|sign|grant)", re.IGNORECASE)
+
+
+def _disputed(kept: Sequence[Sentence], vectors: np.ndarray, texts: Mapping[int, str]) -> dict[int, int]:
+    """The rows whose claim of a commitment another article reports as only received
+    (``verify.disputes`` against the ``DISPUTE_NEIGHBOURS`` closest sentences of other articles),
+    each with the row of the first sentence that does; ``texts``: rows as resolved."""
+    out: dict[int, int] = {}
+    for row, sentence in enumerate(kept):
+        text = texts.get(row, sentence.text)
+        if not _COMMITS.search(text):
+            continue
+        closest = [int(r) for r in np.argsort(-(vectors @ vectors[row]), kind="stable")]
+        others = [r for r in closest if kept[r].article_id != sentence.article_id][:DISPUTE_NEIGHBOURS]
+        found = disputes(text, [kept[r].text for r in others])
+        if found:
+            out[row] = others[found[0][0]]
+    return out
+
+
+def _disagreement_warning(claim: Sentence, other: Sentence) -> BriefWarning:
+    """A ``sources_disagree`` warning: ``claim`` states a commitment ``other`` reports as only
+    received; the brief does not state ``claim``."""
+    message = (
+        f"the articles disagree: article {claim.article_id!r}, sentence {claim.index + 1}, says “{claim.text}”, but "
+        f"article {other.article_id!r}, sentence {other.index + 1}, says only “{other.text}”; the brief does not "
+        "state the first."
+    )
+    return BriefWarning("sources_disagree", message, claim.article_id)
 
 
 def _garbled_warning(article_id: str, sentences: int, corroborated: bool) -> BriefWarning:

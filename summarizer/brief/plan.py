@@ -99,6 +99,7 @@ def plan(
     problems: Callable[[str], tuple[str, ...]] | None = None,
     texts: Mapping[int, str] | None = None,
     corroborate: Collection[str] = (),
+    disputed: Collection[int] = (),
 ) -> Plan:
     """Choose and order the brief's sentences within ``max_sentences`` and ``max_words``.
 
@@ -109,7 +110,9 @@ def plan(
     a row's text as the writer will state it (``resolve``: "He" → the person's full name), which is
     what is judged and counted; rows not in it are read as written. A sentence of an article in
     ``corroborate`` (one garbled in places, ``standalone.garbled_articles``) is chosen only when
-    another article tells its fact too (its dedup group has a member of another article)."""
+    another article tells its fact too (its dedup group has a member of another article). Rows in
+    ``disputed`` (a commitment another article reports as only received, ``verify.disputes``) are
+    never chosen."""
     if not groups:
         return Plan((), max_sentences, max_words)
     sentence_at = {r: s for g in groups for r, s in zip(g.rows, g.members, strict=True)}
@@ -150,7 +153,7 @@ def plan(
             return False
         if any(group_of[r] is group_of[c] or float(embeddings[r] @ embeddings[c]) >= REDUNDANT_COSINE for c in chosen):
             return False
-        if not stands_alone(r):
+        if r in disputed or not stands_alone(r):
             return False
         if sentence_at[r].article_id in corroborate and not _told_elsewhere(group_of[r], sentence_at[r].article_id):
             return False

@@ -577,6 +577,74 @@ def _cover(used: set[int], sources: Sequence[Doc], has) -> None:
             return
 
 
+# --- outlets that disagree ------------------------------------------------------------------
+
+# A commitment ("accepted the request", "approved the plan") that another outlet reports as only
+# received ("took note of this request", "is reviewing the plan"): on the seeds, one outlet's "He also
+# accepted Ukraine's request for a direct presidential meeting" against the other's "Moscow 'took note
+# of this request'"; both strict readers of the brief marked "Medinsky accepted Ukraine's request ..."
+# UNSUPPORTED (the rubric's "a request turned into an agreement"). A claim checked against the
+# sentence that states it cannot see this: the sentence that says less is in another article.
+COMMITTING = frozenset({"accept", "agree", "approve", "adopt", "endorse", "ratify", "sign", "grant"})
+# Verbs that receive a proposal without committing to it; "take note of" and "make note of" too.
+_RECEIVING = {"consider", "review", "study", "examine", "weigh", "mull", "note", "acknowledge"}
+_OBJECT_PREPS = {"to", "on", "of"}  # "agreed to the plan", "agreed on the budget", "took note of the request"
+# A claim of commitment is read against this many of the sentences closest to it (embedding cosine)
+# that are not its source: on the seeds the disputing sentence is the closest of the other article
+# (0.70); 8 leaves room for a paraphrase that shares fewer words.
+DISPUTE_NEIGHBOURS = 8
+
+
+def disputes(text: str, others: Sequence[str]) -> tuple[tuple[int, str], ...]:
+    """What ``text`` claims to be committed to ("accepted the request") that one of ``others``
+    (sentences of other articles) reports as only received ("took note of this request"), unless
+    that sentence commits to it too: (index in ``others``, a plain-language problem naming both),
+    each once. Empty when nothing is disputed. Not part of ``verify``: it needs sentences of other
+    facts, which a sentence's own candidates are not."""
+    committed = {
+        thing: claim
+        for claim in _claims(parse(text))
+        if claim.verb.lemma_.lower() in COMMITTING and not claim.negated and claim.hedge is None
+        for thing in _things(claim.verb)
+    }
+    if not committed:
+        return ()
+    problems: dict[str, int] = {}
+    for index, other in enumerate(others):
+        doc = parse(other)
+        received, also_committed = set(), set()
+        for token in doc:
+            lemma = token.lemma_.lower()
+            if token.pos_ != "VERB" or _negated(token):
+                continue
+            if lemma in COMMITTING:
+                also_committed |= _things(token)
+            elif lemma in _RECEIVING or (
+                lemma in ("take", "make")
+                and any(c.dep_ == "dobj" and c.lemma_.lower() == "note" for c in token.children)
+            ):
+                received |= _things(token)
+        for thing in sorted(received - also_committed):
+            if thing in committed:
+                problems.setdefault(
+                    f"{committed[thing].describe()}: another article says only “{other.strip()}”", index
+                )
+    return tuple((index, problem) for problem, index in problems.items())
+
+
+def _things(verb: Token) -> set[str]:
+    """The lemmas of what ``verb`` acts on: its object, its passive subject, the object of its "to",
+    "on" or "of" ("took note of this request": the note's "of" too)."""
+    heads = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    for owner in (verb, *heads):
+        for prep in owner.children:
+            if prep.dep_ == "prep" and prep.lower_ in _OBJECT_PREPS:
+                heads += [c for c in prep.children if c.dep_ == "pobj"]
+    return {
+        t.lemma_.lower() for t in _with_conjuncts(heads) if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() != "note"
+    }
+
+
 def warm_up() -> None:
     """Load the parser and WordNet (seconds) before the first request."""
     parse("Warm-up sentence.")

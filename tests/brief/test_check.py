@@ -98,6 +98,17 @@ def test_a_claim_with_one_false_sentence_is_not_supported(embedder, seeds):
     assert _mentions_number(result.sentences[1].problems, "2000")
 
 
+def test_a_claim_one_article_states_and_the_other_reports_as_only_received_is_not_supported(embedder, seeds):
+    # the second article says Medinsky "accepted" Ukraine's request; the first, that Moscow "took note of" it
+    claim = "Medinsky accepted Ukraine's request for a direct presidential meeting between Putin and Zelensky."
+    (result,) = check_claims(seeds, [claim], embedder)
+    assert not result.supported
+    assert any("took note of this request" in p for p in result.sentences[0].problems)
+    # the check alone found it stated: what decides is the other article
+    (stated,) = result.sentences
+    assert ("003_9ab0395e07a1f050", 9) in {(c.article_id, c.sentence_index) for c in stated.citations}
+
+
 def test_bad_input_is_refused_naming_the_field(embedder, seeds):
     with pytest.raises(InputError) as no_articles:
         check_claims([], [SWAP], embedder)

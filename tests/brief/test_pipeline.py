@@ -187,6 +187,7 @@ def test_one_bad_article_is_set_aside_with_a_warning_and_the_others_briefed(smal
         ("article_set_aside", "de"),
         ("article_set_aside", "nav"),
         ("article_garbled", "000_3161f8562ff43925"),  # the seeds' machine translation
+        ("sources_disagree", "003_9ab0395e07a1f050"),  # "accepted" against "took note of"
     ]
     assert "not English (de)" in brief.warnings[0].message and "no usable sentence" in brief.warnings[1].message
     assert brief.headline is None and "headline" not in brief.timings_ms
@@ -206,6 +207,11 @@ def test_a_garbled_article_is_reported_and_gives_only_what_another_article_also_
             if key[0] == "000_3161f8562ff43925":
                 assert any(m.article_id != key[0] for m in group_of[key].members), sentence.text
     assert not any("woke up" in s.text or "came out since" in s.text for s in brief.sentences)
+    # the outlets disagree: one says Medinsky "accepted" Ukraine's request, the other that Moscow "took note of" it
+    (disagree,) = [w for w in brief.warnings if w.code == "sources_disagree"]
+    assert disagree.article_id == "003_9ab0395e07a1f050" and "took note of this request" in disagree.message
+    assert "sentence 10" in disagree.message and "sentence 9" in disagree.message
+    assert not any("accepted Ukraine's request" in s.text for s in brief.sentences)
     # alone, it is still briefed (nothing could confirm it), and the warning says so
     alone = small_summarizer.brief(seeds[:1], BriefOptions(max_sentences=2, headline=False))
     assert alone.sentences

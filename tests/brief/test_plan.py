@@ -196,3 +196,5 @@ def test_a_garbled_article_gives_only_facts_another_article_tells_too():
     assert only_mt.text not in corroborated
     assert told_twice[0].text in corroborated or told_twice[1].text in corroborated
     assert only_wire.text in corroborated
+    # a row another article disputes is never chosen (``verify.disputes``)
+    assert only_wire.text not in texts(disputed={3})

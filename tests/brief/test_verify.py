@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.brief.types import Citation
-from summarizer.brief.verify import verify
+from summarizer.brief.verify import disputes, verify
 from summarizer.nlp.text import names, numbers
 
 SOURCE = "Russia and Ukraine agreed to swap 1,000 prisoners of war each, Vladimir Medinsky said in Istanbul."
@@ -195,3 +195,45 @@ def test_sources_that_disagree_support_neither_side():
     # a source sentence copied word for word stays supported when another one merely shares a verb
     other = "The two sides agreed to share specific proposals on a possible ceasefire."
     assert verify(denied, _cite(denied, other)).supported
+
+
+# the seeds, as they are: one outlet's sentence (its "He" read as the person it names) and the other's
+SEEDS_ACCEPTED = (
+    "Medinsky also accepted Ukraine's request for a direct presidential meeting between President Putin and "
+    'President Zelensky, stating, "Overall, we are satisfied with the results and ready to continue contacts."'
+)
+SEEDS_TOOK_NOTE = (
+    "Umarov reported that “ Ukrainian part requested direct negotiations among the heads of state ”from both "
+    "countries, Zweenskyy and putinand that Moscow “took note of this request.”"
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "other"),
+    [
+        # both strict readers marked the brief's "Medinsky accepted Ukraine's request ..." UNSUPPORTED
+        (SEEDS_ACCEPTED, SEEDS_TOOK_NOTE),
+        ("The council approved the budget on Monday.", "The council is still reviewing the budget."),
+        ("The board agreed to the merger.", "The board will consider the merger at its next meeting."),
+        ("The ministry accepted the proposal.", "Officials said the ministry had taken a note of the proposal."),
+    ],
+)
+def test_a_commitment_another_article_reports_as_only_received_is_disputed(claim, other):
+    found = disputes(claim, ["The weather in Istanbul was mild.", other])
+    assert [index for index, _ in found] == [1]
+    assert other.strip() in found[0][1]
+
+
+@pytest.mark.parametrize(
+    ("claim", "other"),
+    [
+        ("The council approved the budget.", "The council reviewed and approved the budget."),  # both
+        ("The council approved the budget.", "The council did not review the budget."),  # not received either
+        ("The council approved the budget.", "The council is still reviewing the zoning plan."),  # another thing
+        ("The council may approve the budget.", "The council is still reviewing the budget."),  # no commitment
+        ("The council did not approve the budget.", "The council is still reviewing the budget."),
+        ("The council discussed the budget.", "The council is still reviewing the budget."),
+    ],
+)
+def test_what_is_not_a_disputed_commitment_is_not(claim, other):
+    assert disputes(claim, [other]) == ()

@@ -59,6 +59,7 @@ def test_one_bad_article_is_reported_and_the_others_briefed(client, seeds):
     assert [(w["code"], w["article_id"]) for w in data["warnings"]] == [
         ("article_set_aside", "de"),
         ("article_garbled", "000_3161f8562ff43925"),  # the seeds' machine translation
+        ("sources_disagree", "003_9ab0395e07a1f050"),  # "accepted" against "took note of"
     ]
     assert "not English" in data["warnings"][0]["message"]
     assert data["headline"] is None
@@ -583,6 +584,7 @@ def test_a_long_article_is_cut_and_briefed_with_a_warning_not_refused(client, se
     assert [(w["code"], w["article_id"], w["field"]) for w in data["warnings"]] == [
         ("article_cut", "long", "articles[0].text"),
         ("article_garbled", "long", None),  # the seeds' machine translation, many times over
+        ("sources_disagree", "003_9ab0395e07a1f050", None),  # "accepted" against "took note of"
     ]
     source = next(s for s in data["sources"] if s["id"] == "long")
     assert 45_000 < len(source["text"]) <= 50_000 and source["text"][-80:] in seeds[0]["text"]  # a whole sentence
@@ -605,6 +607,7 @@ def test_articles_given_by_link_are_fetched_and_a_failed_link_is_reported(app_fa
             assert [(w["code"], w["article_id"], w["field"]) for w in data["warnings"]] == [
                 ("link_failed", "gone", "articles[2].url"),
                 ("article_garbled", "000_3161f8562ff43925", None),
+                ("sources_disagree", "003_9ab0395e07a1f050", None),
             ]
             assert "404" in data["warnings"][0]["message"] and gone["url"] in data["warnings"][0]["message"]
             sources = {s["id"]: s for s in data["sources"]}

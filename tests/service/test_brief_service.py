@@ -292,6 +292,7 @@ def test_a_job_fetches_its_links_when_accepted_and_the_worker_reports_the_failed
     assert [(w["code"], w["field"]) for w in result["brief"]["warnings"]] == [
         ("link_failed", "articles[2].url"),
         ("article_garbled", None),  # the seeds' machine translation
+        ("sources_disagree", None),  # "accepted" against "took note of"
     ]
     assert {c["article_id"] for s in result["brief"]["sentences"] for c in s["citations"]} <= {a["id"] for a in seeds}
 

@@ -380,12 +380,13 @@ def test_an_uploaded_page_that_is_not_english_is_left_out_with_a_warning(page, t
     assert [(w["code"], w["article_id"]) for w in warnings] == [
         ("article_set_aside", "bericht-de"),
         ("article_garbled", "000_3161f8562ff43925"),  # the seeds' machine translation
+        ("sources_disagree", "003_9ab0395e07a1f050"),  # "accepted" against "took note of"
     ]
 
     notice = page.locator("#warnings")
     assert notice.is_visible() and notice.get_attribute("role") == "status"
     entries = notice.locator("li")
-    assert entries.count() == 2
+    assert entries.count() == 3
     for k, warning in enumerate(warnings):
         entry = entries.nth(k)
         assert entry.get_attribute("data-article-id") == warning["article_id"]
