@@ -192,3 +192,45 @@ def test_a_sentence_that_continues_one_cut_before_it_is_set_aside():
     reasons = {d.sentence.text: d.reason for d in result.dropped}
     assert reasons["missing Harlow woman Jane Roe was found late Saturday, police said."] == "continues a cut sentence"
     assert "The two sides discussed a ceasefire in Istanbul on Friday." in [s.text for s in result.kept]
+
+
+@pytest.mark.parametrize(
+    ("pasted", "text"),
+    [
+        # look-alikes of the leads of unseen and dev stories that plan refused as pasted
+        ("- ", "The deaths of two sisters in a Fresno house were being investigated Tuesday, police said."),
+        ("Wednesday, January 21, 2015, 2:28 PM - ", "A volcano near Fiji has created a large new island."),
+        ("CLOSE ", "On Friday the cinema chain dropped its plan to let viewers text during films."),
+        ("UPDATED: ", "A photo of two women kissing has been removed from the page."),
+        ("KABUL, Afghanistan (Reuters) - ", "The Taliban said they had freed the two engineers."),
+        ("(CNN) -- ", "A man who robbed a Denver bank took a cab to and from the robbery."),
+        # MultiLing 2011 (WikiNews, CC BY 2.5), as it is
+        (
+            "Saturday, March 26, 2005 ",
+            "Up to four times as many women as men died in the December 26 Indian Ocean Tsunami, figures published "
+            "by Oxfam International today reveal.",
+        ),
+        ("* ", "The rupture spread from south to north."),
+    ],
+)
+def test_what_a_page_pasted_before_a_sentence_is_left_out_of_it(pasted, text):
+    (article,) = ingest([{"id": "a", "text": f"The council met on Monday.\n{pasted}{text}"}])
+    trimmed = clean_articles([article], segment([article])).kept[-1]
+    assert trimmed.text == text
+    assert article.text[trimmed.start : trimmed.end] == text  # still the article's own words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-In was not blocked by the page, but made private by its creator.",  # a cut "Kiss-In"
+        "- he won his last election with 65 percent of the vote.",  # the rest of a cut sentence
+        "| Jane Roe/AP The new director has earned millions from the fund.",  # a credit, not a marker
+        "NATO - which had warned of the risk - sent two more ships.",
+        "June 2016 was the hottest month on record, the agency said.",
+    ],
+)
+def test_a_sentence_that_only_looks_pasted_is_kept_whole(text):
+    (article,) = ingest([{"id": "a", "text": text}])
+    kept = clean_articles([article], segment([article])).kept
+    assert [s.text for s in kept] in ([text], [])
