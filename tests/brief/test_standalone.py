@@ -39,6 +39,10 @@ MUST_REJECT = [
     ("He said beekeeping helps him unwind after a long week at the office.", "pronoun 'he'"),
     ("She's no stranger to dyeing her hair.", "pronoun 'she'"),
     ("She said she didn't know it was illegal to pick the orchids.", "pronoun 'she'"),
+    # a reported "it" whose thing is in the sentence before: a resolved "He said it's made of scoria" (unseen
+    # brief; look-alikes): the person named before it is no antecedent for "it"
+    ("Jane Roe said it's made mostly of pumice and loose ash.", "pronoun 'it'"),
+    ("According to Jane Roe, it began with a dispute over the harbour fees.", "pronoun 'it'"),
     # a possessive on the subject it is part of is no antecedent of itself (readers: "Her attorney"
     # in a dev brief, look-alikes; the second a dev28 sentence's shape)
     ("Her lawyer said the girl had been manipulated for months.", "pronoun 'her'"),
@@ -119,6 +123,8 @@ MUST_ACCEPT = [
     '"You have to see it to believe it," the mayor said of the flood damage.',
     "NASA and the FBI said the UN mission to the ISS would go ahead in May.",
     "Smith said he would resign.",
+    "The company said it would close the plant in March.",
+    "The island is new, and Roe said it could vanish within months.",
     "“We will appeal,” said lawyer Jane Roe.",
     '"We will appeal," said lawyer Jane Roe.',
     "The Senate voted 52-48 on Tuesday to confirm the nominee.",
@@ -149,6 +155,8 @@ MUST_ACCEPT = [
     "iPhone sales rose 5% in the quarter, the company said.",
     # "he"/"she"/"his" stand for a name or a noun that can be a person, wherever the clause's subject is
     "Smith said he would resign.",
+    "The company said it would close the plant in March.",
+    "The island is new, and Roe said it could vanish within months.",
     "The surgeon said she would operate again next month.",
     "As part of his lobbying work, Patten failed to register as a foreign agent, prosecutors said.",
     "The 34-year-old, who hosts the show with his wife, said the couple had split.",
