@@ -10,7 +10,7 @@ them are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,7 +22,7 @@ from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.resolve import resolve
 from summarizer.brief.segment import segment
 from summarizer.brief.types import Article, Citation, Sentence
-from summarizer.brief.verify import DISPUTE_NEIGHBOURS, disputes, verify
+from summarizer.brief.verify import disputes, may_commit, verify
 from summarizer.errors import InputError, InputTooLargeError
 from summarizer.models.embed import Embedder
 
@@ -113,16 +113,38 @@ def _undisputed(
     checked: SentenceCheck, vector: np.ndarray, kept: Sequence[Sentence], vectors: np.ndarray
 ) -> SentenceCheck:
     """``checked``, not supported when a sentence it does not cite reports the commitment it
-    states as only received (``verify.disputes``: "accepted the request" / "took note of this
-    request"), as the brief leaves such a sentence out."""
+    states as only received (``disputing``), as the brief leaves such a sentence out."""
     if not checked.supported:
         return checked
     cited = {(c.article_id, c.sentence_index) for c in checked.citations}
-    closest = [int(r) for r in np.argsort(-(vectors @ vector), kind="stable") if kept[r].key not in cited]
-    found = disputes(checked.text, [kept[r].text for r in closest[:DISPUTE_NEIGHBOURS]])
+    found = disputing(checked.text, vector, kept, vectors, lambda sentence: sentence.key in cited)
     if not found:
         return checked
     return replace(checked, supported=False, problems=checked.problems + tuple(problem for _, problem in found))
+
+
+# A claim of commitment is read against this many of the sentences closest to it (embedding cosine)
+# that are not its source: on the seeds the disputing sentence is the closest of the other article
+# (0.70); 8 leaves room for a paraphrase that shares fewer words.
+DISPUTE_NEIGHBOURS = 8
+
+
+def disputing(
+    text: str,
+    vector: np.ndarray,
+    candidates: Sequence[Sentence],
+    vectors: np.ndarray,
+    excluded: Callable[[Sentence], bool],
+) -> tuple[tuple[int, str], ...]:
+    """(index in ``candidates``, problem) for each of the ``DISPUTE_NEIGHBOURS`` candidates closest
+    to ``text`` (rows of ``vectors``; those ``excluded`` passed over) that reports a commitment
+    ``text`` states as only received (``verify.disputes``: "accepted the request" / "took note of
+    this request"). The brief passes over its own article, the public check what a claim cites."""
+    if not may_commit(text):
+        return ()
+    order = np.argsort(-(vectors @ vector), kind="stable")
+    closest = [int(r) for r in order if not excluded(candidates[int(r)])][:DISPUTE_NEIGHBOURS]
+    return tuple((closest[i], problem) for i, problem in disputes(text, [candidates[r].text for r in closest]))
 
 
 def validate_claims(claims: object) -> list[str]:

@@ -16,7 +16,6 @@ check, else the fact is stated whole (resolved, or quoted)
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import Counter
@@ -27,7 +26,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from summarizer.brief.check import ClaimCheck, check_claims, check_sentence
+from summarizer.brief.check import ClaimCheck, check_claims, check_sentence, disputing
 from summarizer.brief.cite import cite
 from summarizer.brief.clean import clean
 from summarizer.brief.dedup import dedup
@@ -49,7 +48,6 @@ from summarizer.brief.types import (
     Resolution,
     Sentence,
 )
-from summarizer.brief.verify import DISPUTE_NEIGHBOURS, disputes
 from summarizer.brief.verify import warm_up as warm_up_checks
 from summarizer.brief.write import CONNECTIVE, compress, fuse, keeps_main_clause, kept_phrases, phrases
 from summarizer.errors import BriefCancelled, InputError
@@ -543,24 +541,16 @@ def _mixed_stories(
     return (BriefWarning("mixed_stories", message),)
 
 
-# Cheap first look for a committing verb (verify.COMMITTING) before a sentence is parsed for one.
-_COMMITS = re.compile(r"\b(?:accept|agree|approv|adopt|endors|ratif|sign|grant)", re.IGNORECASE)
-
-
 def _disputed(kept: Sequence[Sentence], vectors: np.ndarray, texts: Mapping[int, str]) -> dict[int, int]:
     """The rows whose claim of a commitment another article reports as only received
-    (``verify.disputes`` against the ``DISPUTE_NEIGHBOURS`` closest sentences of other articles),
-    each with the row of the first sentence that does; ``texts``: rows as resolved."""
+    (``check.disputing``, passing over the row's own article), each with the row of the first
+    sentence that does; ``texts``: rows as resolved."""
     out: dict[int, int] = {}
     for row, sentence in enumerate(kept):
         text = texts.get(row, sentence.text)
-        if not _COMMITS.search(text):
-            continue
-        closest = [int(r) for r in np.argsort(-(vectors @ vectors[row]), kind="stable")]
-        others = [r for r in closest if kept[r].article_id != sentence.article_id][:DISPUTE_NEIGHBOURS]
-        found = disputes(text, [kept[r].text for r in others])
+        found = disputing(text, vectors[row], kept, vectors, lambda other, a=sentence.article_id: other.article_id == a)
         if found:
-            out[row] = others[found[0][0]]
+            out[row] = found[0][0]
     return out
 
 

@@ -589,10 +589,15 @@ COMMITTING = frozenset({"accept", "agree", "approve", "adopt", "endorse", "ratif
 # Verbs that receive a proposal without committing to it; "take note of" and "make note of" too.
 _RECEIVING = {"consider", "review", "study", "examine", "weigh", "mull", "note", "acknowledge"}
 _OBJECT_PREPS = {"to", "on", "of"}  # "agreed to the plan", "agreed on the budget", "took note of the request"
-# A claim of commitment is read against this many of the sentences closest to it (embedding cosine)
-# that are not its source: on the seeds the disputing sentence is the closest of the other article
-# (0.70); 8 leaves room for a paraphrase that shares fewer words.
-DISPUTE_NEIGHBOURS = 8
+# A first look before any parse: a word that begins as a committing verb does ("accepted", "signs").
+# (the lemma without a final "e" or "y": "approv" for "approved", "ratif" for "ratified")
+_MAY_COMMIT = re.compile(r"\b(?:" + "|".join(sorted(re.sub("e?y?$", "", lemma) for lemma in COMMITTING)) + ")", re.I)
+
+
+def may_commit(text: str) -> bool:
+    """Whether ``text`` has a word that may be a committing verb: without one, ``disputes`` has
+    nothing to find (no parse needed to know)."""
+    return _MAY_COMMIT.search(text) is not None
 
 
 def disputes(text: str, others: Sequence[str]) -> tuple[tuple[int, str], ...]:
@@ -601,6 +606,8 @@ def disputes(text: str, others: Sequence[str]) -> tuple[tuple[int, str], ...]:
     that sentence commits to it too: (index in ``others``, a plain-language problem naming both),
     each once. Empty when nothing is disputed. Not part of ``verify``: it needs sentences of other
     facts, which a sentence's own candidates are not."""
+    if not may_commit(text):
+        return ()
     committed = {
         thing: claim
         for claim in _claims(parse(text))
