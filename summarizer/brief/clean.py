@@ -23,7 +23,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from summarizer.brief.types import Article, BriefWarning, Cleaned, Dropped, Sentence
 from summarizer.errors import InputError
-from summarizer.nlp.text import MONTH, STOPWORDS, words
+from summarizer.nlp.text import DATELINE, MONTH, STOPWORDS, words
 
 # (reason, alternatives) checked in order, case-insensitively.
 _BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -284,9 +284,7 @@ _PASTED_PREFIX = re.compile(
     r"^(?:"
     r"[-–—•·*>]+\s+"
     r"|(?:CLOSE|UPDATED?|BREAKING(?: NEWS)?|EXCLUSIVE|WATCH|VIDEO)\b:?\s+"
-    r"|[A-Z]{2}[A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s*"
-    r"(?:\([A-Za-z .&]+\))?\s*[-–—]{1,2}\s+"
-    r"|\([A-Za-z .&]+\)\s*[-–—]{1,2}\s+"
+    rf"|{DATELINE}\s+"
     rf"|(?i:{_DAY},?\s+)?{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}},?\s*"
     r"(?:(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\b)?)?\s*[-–—]*\s*"
     r")+(?=[A-Z\"“])"

@@ -39,16 +39,12 @@ from spacy.tokens import Doc, Token
 from summarizer.brief.types import Sentence
 from summarizer.nlp.analyze import parse
 from summarizer.nlp.lexicon import is_known_word, names_a_person
-from summarizer.nlp.text import MONTH
+from summarizer.nlp.text import DATELINE, MONTH
 
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _DATE = rf"(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
 _TIME = r"\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4}T)?"
-# "WASHINGTON (AP) —", "WASHINGTON-Behind", "LONDON —", "KABUL, Afghanistan (Reuters) -", "(CNN) --"
-_DATELINE = re.compile(
-    r"^\s*(?:[A-Z]{2}[A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s*"
-    r"(?:\([A-Za-z .&]+\))?|\([A-Za-z .&]+\))\s*[-–—]{1,2}"
-)
+_DATELINE = re.compile(r"^\s*" + DATELINE)
 # A date standing outside the grammar: at the start without a comma after it, or followed by
 # a time ("October 15, 2013 5:39 PM").
 _PASTED_DATE = re.compile(

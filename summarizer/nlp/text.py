@@ -18,6 +18,13 @@ MONTH = (
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 
+# A wire dateline before a story's first word: "WASHINGTON (AP) —", "WASHINGTON-Behind", "LONDON —",
+# "KABUL, Afghanistan (Reuters) -", "(CNN) --" (standalone finds one in a sentence, clean cuts it off).
+DATELINE = (
+    r"(?:[A-Z]{2}[A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s*"
+    r"(?:\([A-Za-z .&]+\))?|\([A-Za-z .&]+\))\s*[-–—]{1,2}"
+)
+
 # A compact English function-word list (after the SMART / NLTK stop lists); the clean,
 # dedup and verify stages use it to separate content words from glue.
 STOPWORDS = frozenset(
