@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from summarizer.brief.check import ClaimCheck, check_claims, check_sentence, dis
 from summarizer.brief.cite import cite
 from summarizer.brief.clean import clean
 from summarizer.brief.dedup import dedup
+from summarizer.brief.detail import details
 from summarizer.brief.group import MIXED_THRESHOLD, group_stories
 from summarizer.brief.headline import cut_headlines
 from summarizer.brief.ingest import Limits, ingest
@@ -49,7 +50,7 @@ from summarizer.brief.types import (
     Sentence,
 )
 from summarizer.brief.verify import warm_up as warm_up_checks
-from summarizer.brief.write import CONNECTIVE, compress, fuse, keeps_main_clause, kept_phrases, phrases
+from summarizer.brief.write import CONNECTIVE, compress, fuse, keeps_main_clause, kept_phrases, phrases, tidy
 from summarizer.errors import BriefCancelled, InputError
 from summarizer.models.embed import Embedder
 from summarizer.models.generate import Generation, Generator
@@ -128,6 +129,11 @@ def prepare(
 MAX_FUSED_WORDS = 40
 # Two sentences longer than this together would need more cut than the grammar offers.
 MAX_FUSED_SOURCE_WORDS = 60
+_T = TypeVar("_T")
+
+# The other tellings of a fact read for details (detail.py): the fact's group rarely has more, and
+# each costs a parse.
+MAX_DONORS = 3
 # Two facts are one thread when they share a name or number and are this close (embedding cosine;
 # plan keeps chosen sentences below 0.65, repeats). Looser (a shared name or number, or cosine 0.2)
 # strict readers found 4 of 14 fusions publishable: a photo caption spliced to a quote, a soap
@@ -257,7 +263,8 @@ class Summarizer:
         if on_plan is not None:
             on_plan(len(chosen.items))
 
-        writer = _Writer(self, kept, vectors, resolutions, stage, usage)
+        unreliable = frozenset(r for r, s in enumerate(kept) if s.article_id in garbled) | frozenset(disputed)
+        writer = _Writer(self, kept, vectors, resolutions, stage, usage, unreliable)
         out: list[BriefSentence] = []
         words = 0
         items = chosen.items
@@ -345,7 +352,10 @@ class _Writer:
         resolutions: Mapping[int, Resolution],
         stage: Callable[[str], AbstractContextManager[None]],
         usage: dict[str, float],
+        unreliable: frozenset[int] = frozenset(),
     ) -> None:
+        """``unreliable``: rows that give no detail to another sentence (a garbled article's, a
+        disputed one)."""
         self.generator = summarizer.generator
         self.embedder = summarizer.embedder
         self.kept = kept
@@ -355,6 +365,8 @@ class _Writer:
         self.usage = usage
         # every sentence is read as resolved by the check (a source "He" is its person)
         self.readings = {kept[row].key: r.text for row, r in resolutions.items()}
+        self.unreliable = unreliable
+        self.rows = {sentence.key: row for row, sentence in enumerate(kept)}
         self.named: set[str] = set()  # full names the brief has given
         self.written: list[str] = []  # the brief's sentences so far
 
@@ -432,24 +444,39 @@ class _Writer:
         row = item.representative_row
         stated = self.stated(row)
         rejected = list(rejected)
-        pieces = phrases(stated)
-        if any(piece.optional for piece in pieces):
-            with self.stage("write"):
-                generation = compress(stated, self.generator)
-            _count(generation, self.usage)
-            short = generation.text
+        describers = [s for r, s in enumerate(self.kept) if r != row and r not in self.unreliable]
+        offered = tuple(
+            detail
+            for detail in details(stated, [self.kept[r] for r in self.donors(item)], describers)
+            # a role at the brief's first mention only
+            if not (detail.role and any(detail.on in earlier for earlier in self.written))
+        )
+        own = any(piece.optional for piece in phrases(stated))
+        # with another outlet's details first; if that fails, with the sentence's own cuts alone
+        for extra in [offered, ()] if offered and own else [offered]:
+            pieces = phrases(stated, extra)
+            if any(piece.optional for piece in pieces):
+                with self.stage("write"):
+                    generation = compress(stated, self.generator, extra)
+                _count(generation, self.usage)
+                short = generation.text
+            elif extra:  # details and nothing to cut: no choice for the model to make
+                short = tidy("".join(piece.text for piece in pieces))
+            else:
+                continue
             kept = kept_phrases(short, pieces)
+            taken = _unique([p.source for p in pieces if p.source is not None]) if kept is not None else []
             if (
                 kept is not None
-                and not all(kept)  # something left out
+                and (taken or not all(kept))  # a detail taken in or a phrase left out
                 and keeps_main_clause(short, stated)  # read again, the same verb and subject: not garbled
                 and not editorial_problems(short)
             ):
-                citations = self._check(short, item.evidence_rows, (row,))
+                citations = self._check(short, [*item.evidence_rows, *(self.rows[key] for key in taken)], (row,))
                 if citations is not None:
-                    return BriefSentence(
-                        short, citations, "compressed", len(rejected) + 1, tuple(rejected), self.drawn_from(row)
-                    )
+                    method = "fused" if taken else "compressed"
+                    drawn = tuple(_unique([*self.drawn_from(row), *taken]))
+                    return BriefSentence(short, citations, method, len(rejected) + 1, tuple(rejected), drawn)
             if short and short != stated:  # the model left nothing out: not an attempt that failed
                 rejected.append(short)
         if stated != self.kept[row].text:  # resolved, and not back to its words ("the caller" described before)
@@ -469,6 +496,14 @@ class _Writer:
         return BriefSentence(
             self.kept[row].text, citations, "quoted", len(rejected), tuple(rejected), (self.kept[row].key,)
         )
+
+    def donors(self, item: PlannedGroup) -> list[int]:
+        """The rows that may give the fact's sentence a detail (detail.py): other articles' sentences
+        of its group, closest first, none of an article read as garbled or a sentence disputed."""
+        row = item.representative_row
+        article = self.kept[row].article_id
+        rows = [r for r in item.group.rows if self.kept[r].article_id != article and r not in self.unreliable]
+        return sorted(rows, key=lambda r: -float(self.vectors[r] @ self.vectors[row]))[:MAX_DONORS]
 
     def drawn_from(self, row: int) -> tuple[tuple[str, int], ...]:
         """The sentence at ``row`` and, when the brief states it resolved, those that gave the names."""
@@ -516,8 +551,8 @@ def _split_fused(text: str, first: str, second: str) -> tuple[str, str] | None:
     return None
 
 
-def _unique(rows: Sequence[int]) -> list[int]:
-    return list(dict.fromkeys(rows))
+def _unique(items: Sequence[_T]) -> list[_T]:
+    return list(dict.fromkeys(items))
 
 
 def _mixed_stories(

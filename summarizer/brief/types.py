@@ -47,6 +47,19 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Detail:
+    """A phrase another sentence gives (``text``, with its leading space or comma), to go into a
+    brief sentence before its character ``at``, hung on its word ``on`` (a ``role`` of a person or
+    organisation so named); ``source`` is that sentence's key (detail.py)."""
+
+    text: str
+    at: int
+    source: tuple[str, int]
+    on: str = ""
+    role: bool = False
+
+
+@dataclass(frozen=True)
 class Dropped:
     """A sentence the clean stage set aside, and why (reported, never silently lost)."""
 

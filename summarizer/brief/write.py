@@ -30,6 +30,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Token
 
+from summarizer.brief.types import Detail
 from summarizer.models.generate import Generation, Generator, Message
 from summarizer.nlp.analyze import in_quotation, parse
 from summarizer.nlp.lexicon import is_known_word
@@ -60,15 +61,20 @@ MUST_CUT_WORDS = 18
 
 @dataclass(frozen=True)
 class Piece:
-    """A run of a source sentence's tokens, with the space before it: required or optional."""
+    """A run of a source sentence's tokens, with the space before it: required or optional; or a
+    detail another sentence gives (``source``; required: the writer tries the sentence with its
+    details, then without them, detail.py)."""
 
     text: str
     optional: bool
+    source: tuple[str, int] | None = None
 
 
-def phrases(sentence: str) -> tuple[Piece, ...]:
+def phrases(sentence: str, details: Sequence[Detail] = ()) -> tuple[Piece, ...]:
     """``sentence`` as required and optional pieces: joined in order, all of them give the
-    sentence back (spacing normalised); leaving out optional ones gives a grammatical deletion."""
+    sentence back (spacing normalised); leaving out optional ones gives a grammatical deletion.
+    ``details`` go in as required pieces where they belong (one that would fall inside an optional
+    phrase is left out)."""
     doc = parse(sentence)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
@@ -82,15 +88,19 @@ def phrases(sentence: str) -> tuple[Piece, ...]:
     for start, end in spans:  # the outermost phrase of nested ones
         if not chosen or start > chosen[-1][1]:
             chosen.append((start, end))
+    starts = {start for start, _ in chosen}
+    inside = {i for start, end in chosen for i in range(start + 1, end + 1)}
+    added: dict[int, list[Detail]] = {}
+    for detail in details:  # before the first token at or after the detail's place
+        before = next((t.i for t in doc if t.idx >= detail.at), len(doc))
+        if before not in inside:
+            added.setdefault(before, []).append(detail)
+    bounds = sorted({0, len(doc), *starts, *(end + 1 for _, end in chosen), *added})
     pieces: list[Piece] = []
-    at = 0
-    for start, end in chosen:
-        if at < start:
-            pieces.append(Piece(_tokens_text(doc, at, start), False))
-        pieces.append(Piece(_tokens_text(doc, start, end + 1), True))
-        at = end + 1
-    if at < len(doc):
-        pieces.append(Piece(_tokens_text(doc, at, len(doc)), False))
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        pieces += [Piece(d.text, False, d.source) for d in added.get(start, ())]
+        pieces.append(Piece(_tokens_text(doc, start, end), start in starts))
+    pieces += [Piece(d.text, False, d.source) for d in added.get(len(doc), ())]
     return tuple(pieces)
 
 
@@ -246,11 +256,11 @@ FUSE_PROMPT = (
 CONNECTIVE = ", and "
 
 
-def compress(sentence: str, generator: Generator) -> Generation:
-    """``sentence`` with some of its optional phrases (``phrases``) left out, as the model
-    chooses under the grammar (at least one when the sentence is longer than ``MUST_CUT_WORDS``
-    words); callers still check it (``is_deletion`` and the claim check)."""
-    pieces = phrases(sentence)
+def compress(sentence: str, generator: Generator, details: Sequence[Detail] = ()) -> Generation:
+    """``sentence`` with ``details`` taken in and some of its optional phrases (``phrases``) left
+    out, as the model chooses under the grammar (at least one when the sentence is longer than
+    ``MUST_CUT_WORDS`` words); callers still check it (``kept_phrases`` and the claim check)."""
+    pieces = phrases(sentence, details)
     must_cut = len(sentence.split()) > MUST_CUT_WORDS
     return _ask(COMPRESS_PROMPT, _shown(pieces), generator, grammar(pieces, must_cut=must_cut))
 

@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from summarizer.brief.types import Detail
 from summarizer.brief.write import (
     CONNECTIVE,
     MAX_TOKENS,
@@ -54,6 +55,27 @@ def test_phrases_give_the_sentence_back_and_offer_only_what_a_brief_is_better_wi
     # briefs without them less publishable and less true: "the best [in two decades]")
     assert _optional(MEDINSKY) == []
     assert _optional("The gold rush is expected to be the best in two decades, a geologist said in May 2014.") == []
+
+
+def test_details_go_in_as_required_pieces_where_they_belong():
+    sentence = "Russian negotiators also announced an exchange of 1000 prisoners."
+    at = sentence.index(".")
+    offered = (Detail(" of war", at, ("b", 0)), Detail(" each", at, ("b", 0)))
+    pieces = phrases(sentence, offered)
+    assert "".join(p.text for p in pieces) == "Russian negotiators also announced an exchange of 1000 prisoners of war each."
+    assert [(p.text, p.optional, p.source) for p in pieces if p.source] == [
+        (" of war", False, ("b", 0)),
+        (" each", False, ("b", 0)),
+    ]
+    assert _optional(sentence) == [p.text.strip() for p in pieces if p.optional] == ["also"]
+    # the sentence with its details, its own optional phrase left out or kept; never without the details
+    assert kept_phrases("Russian negotiators announced an exchange of 1000 prisoners of war each.", pieces) == (False,)
+    assert kept_phrases("Russian negotiators announced an exchange of 1000 prisoners.", pieces) is None
+    assert '" of war"' in grammar(pieces) and '(" also")?' in grammar(pieces)
+    # a detail that would fall inside an optional phrase is left out
+    timed = "Promised funds have doubled in the past 24 hours, to nearly 2 billion dollars."
+    inside = Detail(" of aid", timed.index(" hours"), ("b", 0))
+    assert phrases(timed, (inside,)) == phrases(timed)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,197 @@
+"""Details another outlet gives of the same fact: phrases a brief sentence may take in (write stage).
+
+Sentence enhancement by copying dependents across sentences of one fact (Cheung & Penn 2014,
+"Unsupervised sentence enhancement for automatic summarization"; the "fusion by copying" of
+issue 21): a sentence of another article in the fact's dedup group ("… will swap 1,000 prisoners
+of war (PoWs) each …") is aligned word by word with the brief's sentence ("… an exchange of 1000
+prisoners."); a phrase the other sentence hangs on an aligned word and the brief's sentence lacks
+("of war", "each", "in the Denver Tech Center", "from the capital") is offered to the write stage
+as an optional piece, placed after that word in the brief's sentence. The model chooses under the
+grammar whether to take it in (write.compress); the claim check then reads the result against both
+sentences, so it cites both outlets.
+
+Only phrases that cannot change who did what are offered: a prepositional phrase or a role
+(an appositive of a person named in full or an organisation, from any other sentence) hung on the
+same noun or verb (one word of that lemma in each sentence), without a verb,
+a pronoun, a quotation or a time said from the article's day; never a modifier before a word ("the
+Moscow negotiator" would make "Russian and Ukrainian negotiators" Moscow's), never a second phrase
+with the same preposition ("in Ankara in Istanbul").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from summarizer.brief.types import Detail, Sentence
+from summarizer.nlp.analyze import in_quotation, parse
+
+# A detail is a phrase, not a fact of its own: longer ones were clauses in disguise on the dev
+# stories ("on board three Underground trains and a bus" is 7 words; 8 leaves room).
+MAX_DETAIL_WORDS = 8
+# The brief sentence with its details taken in stays one sentence a reader takes in at once.
+MAX_SENTENCE_WORDS = 45
+# Distributive words an appositive may be alone ("1,000 prisoners each"): a pronoun otherwise.
+_DISTRIBUTIVE = {"each", "apiece"}
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "night", "morning", "evening"}
+_QUOTE_MARKS = {'"', "“", "”", "'", "‘", "’"}
+# A time said from the other article's own day: wrong or vague in a brief (write._DEICTIC's reason).
+_RELATIVE_TIME = re.compile(
+    r"\b(?:today|tonight|yesterday|tomorrow|this|last|next|ago|earlier|later|recently|now|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+
+
+def details(sentence: str, donors: Sequence[Sentence], describers: Sequence[Sentence] = ()) -> tuple[Detail, ...]:
+    """The phrases ``donors`` (other articles' sentences of the same fact, closest first) hang on a
+    word of ``sentence`` that ``sentence`` lacks, and the roles ``describers`` (any other sentence)
+    give a person or organisation it names in full; each once, from one sentence per word of
+    ``sentence``, in sentence order. A ``Detail``'s ``at`` is where in ``sentence`` it goes."""
+    doc = parse(sentence)
+    have = {t.lower_ for t in doc if not t.is_punct}
+    names = {t.text for t in doc if t.ent_type_ in _DESCRIBED}
+    taken: dict[int, list[Detail]] = {}
+    offered: set[str] = set()
+    words = len(sentence.split())
+    tellings = [(donor, False) for donor in donors]
+    tellings += [
+        (other, True)
+        for other in describers
+        if other.key not in {d.key for d in donors} and any(name in other.text for name in names)
+    ]
+    for donor, roles_only in tellings:
+        other = parse(donor.text)
+        for token in other:
+            word = _aligned(token, doc)
+            if word is None or in_quotation(other, token.i) or in_quotation(doc, word.i):
+                continue
+            if word.i in taken and taken[word.i][0].source != donor.key:
+                continue  # one telling's details per word: two outlets' may not agree
+            for child in token.rights:
+                text = _phrase(child, other, word, have)
+                if text is None or text.lower() in offered or words + len(text.split()) > MAX_SENTENCE_WORDS:
+                    continue
+                role = child.dep_ == "appos" and text.lower() not in _DISTRIBUTIVE
+                at = _insertion_point(word, doc, role=role)
+                if at is None or (roles_only and not role):
+                    continue
+                offered.add(text.lower())
+                words += len(text.split())
+                text = " " + text
+                if role:  # set off by commas: "Anthony Aiello, the stepfather of the victim, said …"
+                    text = "," + text + ("" if sentence[at:].lstrip()[:1] in (".", ",", ";", ":", "!", "?") else ",")
+                taken.setdefault(word.i, []).append(Detail(text, at, donor.key, word.text, role))
+    return tuple(detail for word in sorted(taken) for detail in taken[word])
+
+
+def _aligned(token: Token, doc: Doc) -> Token | None:
+    """The one word of ``doc`` that is ``token``: a noun or verb of the same lemma."""
+    # not a number: "$50 million [in salary]" was another sum than the sentence's "$50 million"
+    if token.pos_ in ("NOUN", "PROPN", "VERB") and not token.like_num:
+        matches = [t for t in doc if t.pos_ == token.pos_ and t.lemma_.lower() == token.lemma_.lower()]
+    else:
+        return None
+    if len(matches) != 1 or (token.pos_ == "VERB" and not _same_arguments(token, matches[0])):
+        return None
+    return matches[0]
+
+
+_ARGUMENTS = ("nsubj", "nsubjpass", "dobj")
+
+
+def _same_arguments(verb: Token, other: Token) -> bool:
+    """Whether two verbs of one lemma tell the same act: negated alike, and each role both fill with
+    a noun ("license [Windows Phone]" is not "licensing [its patent portfolio]": a real failure)
+    filled by the same word."""
+    if any(c.dep_ == "neg" for c in verb.children) != any(c.dep_ == "neg" for c in other.children):
+        return False
+    for role in _ARGUMENTS:
+        mine = [c for c in verb.children if c.dep_ == role and c.pos_ != "PRON"]
+        theirs = [c for c in other.children if c.dep_ == role and c.pos_ != "PRON"]
+        if mine and theirs and {c.lemma_.lower() for c in mine} != {c.lemma_.lower() for c in theirs}:
+            return False
+    return True
+
+
+def _insertion_point(word: Token, doc: Doc, *, role: bool) -> int | None:
+    """Where a phrase hung on ``word`` goes: after a noun that ends its phrase (nothing of its own
+    to its right), after a verb's object (or the verb when it has none); a ``role`` after a name
+    wherever it stands, unless the name has one already; None elsewhere."""
+    if word.pos_ in ("NOUN", "PROPN"):
+        if any(not c.is_punct for c in word.rights):
+            return None
+        following = doc[word.i + 1] if word.i + 1 < len(doc) else None
+        if role:
+            if following is not None and (following.tag_ == "POS" or following.dep_ in ("compound", "flat")):
+                return None  # "Aiello's", a name that goes on
+            if any(c.dep_ in ("compound", "amod") and c.pos_ == "NOUN" for c in word.lefts):
+                return None  # "chief negotiator Rustem Umerov" has its role
+            return word.idx + len(word.text)
+        last = word
+    else:
+        objects = [c for c in word.rights if c.dep_ in ("dobj", "prt", "dative", "attr", "acomp", "oprd")]
+        last = max((o.right_edge for o in objects), key=lambda t: t.i, default=word)
+        if any(c.dep_ in ("ccomp", "xcomp") for c in word.rights):
+            return None  # "said [in Ankara] that …" reads; "said that … [in Ankara]" moves the place
+    following = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if following is not None and not (following.is_punct or following.dep_ in ("prep", "cc", "advcl", "mark")):
+        return None
+    return last.idx + len(last.text)
+
+
+def _phrase(child: Token, doc: Doc, word: Token, have: set[str]) -> str | None:
+    """The phrase ``child`` heads in ``doc``, as the detail's text, if it may be offered; else None.
+    A parenthesis inside it is left out ("of war (PoWs)" → "of war")."""
+    if child.dep_ == "appos" and child.lower_ in _DISTRIBUTIVE and child.left_edge == child == child.right_edge:
+        return None if child.lower_ in have else child.text
+    if child.dep_ not in ("prep", "appos"):
+        return None
+    if child.dep_ == "prep" and any(c.dep_ == "prep" and c.lower_ == child.lower_ for c in word.children):
+        return None  # a second "in": two places or two times of one thing may disagree
+    tokens: list[Token] = []
+    depth = 0
+    for token in doc[child.left_edge.i : child.right_edge.i + 1]:
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif depth == 0:
+            tokens.append(token)
+    if depth or not tokens or tokens[-1].is_punct or len(tokens) > MAX_DETAIL_WORDS:
+        return None
+    if any(t.pos_ in ("VERB", "AUX", "PRON") or t.text in _QUOTE_MARKS or t.tag_ == "PRP$" for t in tokens):
+        return None
+    text = "".join(t.text + t.whitespace_ for t in tokens).strip()
+    if _RELATIVE_TIME.search(text):
+        return None
+    content = [t for t in tokens if t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")]
+    if not content or any(t.lower_ in have for t in content):
+        return None  # the sentence says it already ("brothers [inside a Huntington Beach apartment]")
+    if any(t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in _TIME_UNITS for t in tokens):
+        return None  # a time of the other telling may be of another step ("are released [within days]")
+    if child.dep_ == "appos" and not _role_of(child, tokens, word):
+        return None
+    return text
+
+
+# Who a role may be given: a person named in full (a surname alone may be a relative's), an organisation.
+_DESCRIBED = {"PERSON", "ORG"}
+
+
+def _role_of(head: Token, tokens: Sequence[Token], word: Token) -> bool:
+    """Whether the appositive ``tokens`` (headed by ``head``, hung on the name ``word`` in another
+    sentence) is a role for ``word`` as its sentence names it: a common noun phrase ("the stepfather
+    of the victim", not an acronym "NDAQ" or a stray "company") of a person named in full by both
+    sentences, or an organisation, where the name ends ("[AMC], a subsidiary …, CEO" is no role of AMC)."""
+    if head.pos_ != "NOUN" or len(tokens) < 2 or word.ent_type_ not in _DESCRIBED or word.dep_ == "compound":
+        return False
+    mine, theirs = _name(word), _name(head.head)
+    return mine == theirs and (word.ent_type_ == "ORG" or len(mine) >= 2)
+
+
+def _name(word: Token) -> tuple[str, ...]:
+    """The name ``word`` ends: its compound words and itself ("Phil Robertson")."""
+    return (*(c.lower_ for c in word.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), word.lower_)
