@@ -48,13 +48,17 @@ def test_a_role_goes_after_the_name_set_off_by_commas():
 
 
 def test_a_place_goes_after_the_verb_and_its_object():
-    assert taken_in(
-        "Eight rhinos have died after being moved to a reserve.",
-        "The rhinos were moved from the capital to a new park.",
-    ) == "Eight rhinos have died after being moved from the capital to a reserve."
-    assert taken_in(
-        "Gunmen robbed a bank, police said.", "Two gunmen robbed a bank in the Denver Tech Center on Monday."
-    ) == "Gunmen robbed a bank in the Denver Tech Center, police said."
+    assert (
+        taken_in(
+            "Eight rhinos have died after being moved to a reserve.",
+            "The rhinos were moved from the capital to a new park.",
+        )
+        == "Eight rhinos have died after being moved from the capital to a reserve."
+    )
+    assert (
+        taken_in("Gunmen robbed a bank, police said.", "Two gunmen robbed a bank in the Denver Tech Center on Monday.")
+        == "Gunmen robbed a bank in the Denver Tech Center, police said."
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import written_from
 
+from summarizer.brief.detail import details
 from summarizer.brief.headline import MAX_HEADLINE_WORDS
 from summarizer.brief.ingest import ingest
 from summarizer.brief.pipeline import BriefOptions, Summarizer, prepare
@@ -15,7 +16,7 @@ from summarizer.brief.render import to_html, to_markdown
 from summarizer.brief.resolve import resolve
 from summarizer.brief.standalone import editorial_problems
 from summarizer.brief.verify import verify
-from summarizer.brief.write import CONNECTIVE, is_deletion
+from summarizer.brief.write import CONNECTIVE, is_deletion, kept_phrases, phrases
 from summarizer.errors import InputError
 from summarizer.nlp.text import names, numbers, same_name
 
@@ -32,6 +33,20 @@ def assert_fully_cited(brief, raw):
         if not sentence.extractive:  # read as the check reads them: a source "He" is its person
             read = [replace(c, text=readings.get((c.article_id, c.sentence_index), c.text)) for c in sentence.citations]
             assert verify(sentence.text, read).supported
+
+
+def assert_fused_from(sentence, first, kept):
+    """A fused sentence is two facts joined by the one connective, or ``first`` (as the brief states
+    it) with the details its other sources give taken in (detail.py) and optional phrases left out."""
+    if CONNECTIVE in sentence.text:
+        left, _ = sentence.text.split(CONNECTIVE, 1)
+        assert is_deletion(left, first, strict=False)
+        return
+    by_key = {s.key: s for s in kept}
+    givers = [by_key[key] for key in sentence.drawn_from[1:]]
+    offered = details(first, givers, givers)
+    assert offered and {d.source for d in offered} <= set(sentence.drawn_from)
+    assert kept_phrases(sentence.text, phrases(first, offered)) is not None, (sentence.text, first)
 
 
 def test_seeds_brief_is_cited_and_reports_its_work(small_summarizer, seeds):
@@ -69,20 +84,23 @@ def test_every_sentence_is_the_sources_words_and_says_how_it_was_made(small_summ
         elif sentence.method == "compressed":
             assert is_deletion(sentence.text, first, strict=False)
         else:
-            left, right = sentence.text.split(CONNECTIVE, 1)
-            assert is_deletion(left, first, strict=False)
-    assert brief.usage["llm_calls"] <= len(brief.sentences) * 2  # at most one attempt per fact
+            assert_fused_from(sentence, first, kept)
+    assert brief.usage["llm_calls"] <= len(brief.sentences) * 2  # at most two attempts per fact
 
 
 def test_facts_are_fused_only_when_asked_and_then_only_from_their_phrases(embedder, smollm, seeds):
     options = BriefOptions(max_sentences=5, headline=False)
     plain = Summarizer(embedder, smollm).brief(seeds, options)
-    assert "fused" not in {s.method for s in plain.sentences}
+    written = {s.key: s.text for s in prepare(seeds).cleaned.kept}
+    for sentence in plain.sentences:  # fused by details only (detail.py): no connective added
+        if sentence.method == "fused":
+            assert sentence.text.count(CONNECTIVE) == written[sentence.drawn_from[0]].count(CONNECTIVE)
     fusing = Summarizer(embedder, smollm, fuse_facts=True).brief(seeds, options)
     assert_fully_cited(fusing, seeds)
     for sentence in fusing.sentences:
-        if sentence.method == "fused":  # two sentences' phrases, one connective, both cited
-            assert sentence.text.count(CONNECTIVE) == 1 and len(sentence.drawn_from) >= 2
+        if sentence.method == "fused":  # two sentences' phrases, one connective (or details), both cited
+            assert len(sentence.drawn_from) >= 2
+            assert sentence.text.count(CONNECTIVE) - written[sentence.drawn_from[0]].count(CONNECTIVE) in (0, 1)
             cited = {(c.article_id, c.sentence_index) for c in sentence.citations}
             assert set(sentence.drawn_from) <= cited
 
@@ -239,6 +257,42 @@ def test_a_headline_is_cut_from_the_first_sentence_and_checked(small_summarizer,
     assert caught.value.field == "options.headline"
 
 
+def test_a_sentence_takes_in_the_details_another_sentence_gives_and_cites_it(small_summarizer, seeds):
+    # the seeds' lead: the other outlet's "1,000 prisoners of war (PoWs) each"
+    brief = small_summarizer.brief(seeds, BriefOptions(max_sentences=3, headline=False))
+    lead = brief.sentences[0]
+    assert (lead.method, lead.text) == (
+        "fused",
+        "Russian and Ukrainian negotiators announced an exchange of 1000 prisoners of war each.",
+    )
+    assert lead.drawn_from == (("000_3161f8562ff43925", 0), ("003_9ab0395e07a1f050", 0))
+    assert {(c.article_id, c.sentence_index) for c in lead.citations} == set(lead.drawn_from)
+    # nothing from the garbled translation goes into the other outlet's sentences ("ceasefire [in Ukraine]")
+    assert not any("in Ukraine" in s.text for s in brief.sentences)
+    # a role another outlet gives a person named in full, at the brief's first mention only
+    raw = [
+        {
+            "id": "a",
+            "text": "Maria Lopez won the Springfield city council election on Tuesday by 300 votes. "
+            "Turnout was the highest in a decade, the city clerk said. "
+            "Maria Lopez promised to repave the city's roads.",
+        },
+        {
+            "id": "b",
+            "text": "Springfield voters chose Maria Lopez, a retired schoolteacher, as their new council member. "
+            "The roads were the main issue of the campaign.",
+        },
+    ]
+    brief = small_summarizer.brief(raw, BriefOptions(max_sentences=3, headline=False))
+    assert_fully_cited(brief, raw)
+    texts = [s.text for s in brief.sentences]
+    assert texts[0] == (
+        "Maria Lopez, a retired schoolteacher, won the Springfield city council election on Tuesday by 300 votes."
+    )
+    assert brief.sentences[0].method == "fused" and ("b", 0) in brief.sentences[0].drawn_from
+    assert sum("retired schoolteacher" in text for text in texts) == 1
+
+
 def test_bad_options_name_the_field(small_summarizer, seeds):
     with pytest.raises(InputError) as caught:
         small_summarizer.brief(seeds, BriefOptions(max_sentences=0))
@@ -264,9 +318,16 @@ def test_default_model_on_the_seeds(embedder, qwen, seeds):
     stated = {s.key: resolutions[row].text if row in resolutions else s.text for row, s in enumerate(kept)}
     for sentence in brief.sentences:  # the model only chose which phrases to leave out
         source = stated[sentence.drawn_from[0]]  # as the brief states it: its people named in full
-        assert is_deletion(sentence.text, source, strict=False), (sentence.text, source)
+        if sentence.method == "fused":  # and the details the other outlet gives
+            assert_fused_from(sentence, source, kept)
+        else:
+            assert is_deletion(sentence.text, source, strict=False), (sentence.text, source)
         assert not editorial_problems(sentence.text), sentence.text
     assert any(len(g.members) > 1 and len(g.article_ids) == 2 for g in brief.groups), "no fact merged across outlets"
+    # the lead takes the other outlet's "of war each" in, so it cites both articles (issue 21's target)
+    lead = brief.sentences[0]
+    assert lead.text == "Russian and Ukrainian negotiators announced an exchange of 1000 prisoners of war each."
+    assert {c.article_id for c in lead.citations} == {"000_3161f8562ff43925", "003_9ab0395e07a1f050"}
     again = summarizer.brief(seeds)
     assert [(s.text, s.citations) for s in again.sentences] == [(s.text, s.citations) for s in brief.sentences]
     # the headline: cut from a sentence of the brief, short, and it passed the same check

@@ -62,7 +62,8 @@ def test_details_go_in_as_required_pieces_where_they_belong():
     at = sentence.index(".")
     offered = (Detail(" of war", at, ("b", 0)), Detail(" each", at, ("b", 0)))
     pieces = phrases(sentence, offered)
-    assert "".join(p.text for p in pieces) == "Russian negotiators also announced an exchange of 1000 prisoners of war each."
+    joined = "".join(p.text for p in pieces)
+    assert joined == "Russian negotiators also announced an exchange of 1000 prisoners of war each."
     assert [(p.text, p.optional, p.source) for p in pieces if p.source] == [
         (" of war", False, ("b", 0)),
         (" each", False, ("b", 0)),
