@@ -45,10 +45,17 @@ _RELATIVE_TIME = re.compile(
 )
 
 
-def details(sentence: str, donors: Sequence[Sentence], describers: Sequence[Sentence] = ()) -> tuple[Detail, ...]:
-    """The phrases ``donors`` (other articles' sentences of the same fact, closest first) hang on a
-    word of ``sentence`` that ``sentence`` lacks, and the roles ``describers`` (any other sentence)
-    give a person or organisation it names in full; each once, from one sentence per word of
+def details(
+    sentence: str,
+    tellings: Sequence[Sentence],
+    related: Sequence[Sentence] = (),
+    describers: Sequence[Sentence] = (),
+) -> tuple[Detail, ...]:
+    """The phrases other sentences hang on a word of ``sentence`` that ``sentence`` lacks: any that
+    ``tellings`` (other articles' sentences of the same fact, closest first) give; from ``related``
+    (close sentences of other facts) only one hung on the same act (a verb with a subject or object
+    the same noun) or the same name; from ``describers`` (any other sentence) only the role of a
+    person or organisation ``sentence`` names in full. Each once, from one sentence per word of
     ``sentence``, in sentence order. A ``Detail``'s ``at`` is where in ``sentence`` it goes."""
     doc = parse(sentence)
     have = {t.lower_ for t in doc if not t.is_punct}
@@ -56,42 +63,55 @@ def details(sentence: str, donors: Sequence[Sentence], describers: Sequence[Sent
     taken: dict[int, list[Detail]] = {}
     offered: set[str] = set()
     words = len(sentence.split())
-    tellings = [(donor, False) for donor in donors]
-    tellings += [
-        (other, True)
-        for other in describers
-        if other.key not in {d.key for d in donors} and any(name in other.text for name in names)
-    ]
-    for donor, roles_only in tellings:
-        other = parse(donor.text)
+    seen: set[tuple[str, int]] = set()
+    givers: list[tuple[Sentence, str]] = []
+    for kind, sentences in (("telling", tellings), ("related", related), ("describer", describers)):
+        for other in sentences:
+            if other.key not in seen and (kind != "describer" or any(name in other.text for name in names)):
+                seen.add(other.key)
+                givers.append((other, kind))
+    for giver, kind in givers:
+        other = parse(giver.text)
         for token in other:
             word = _aligned(token, doc)
             if word is None or in_quotation(other, token.i) or in_quotation(doc, word.i):
                 continue
-            if word.i in taken and taken[word.i][0].source != donor.key:
+            if word.i in taken and taken[word.i][0].source != giver.key:
                 continue  # one telling's details per word: two outlets' may not agree
+            if kind == "related" and not (word.pos_ == "PROPN" or _shares_argument(token, word)):
+                continue  # another fact's "state [of Jefferson]" was not the sentence's state
             for child in token.rights:
                 text = _phrase(child, other, word, have)
                 if text is None or text.lower() in offered or words + len(text.split()) > MAX_SENTENCE_WORDS:
                     continue
                 role = child.dep_ == "appos" and text.lower() not in _DISTRIBUTIVE
+                if (kind == "describer" and not role) or (kind == "related" and text.lower() in _DISTRIBUTIVE):
+                    continue
                 at = _insertion_point(word, doc, role=role)
-                if at is None or (roles_only and not role):
+                if at is None:
                     continue
                 offered.add(text.lower())
                 words += len(text.split())
                 text = " " + text
                 if role:  # set off by commas: "Anthony Aiello, the stepfather of the victim, said …"
                     text = "," + text + ("" if sentence[at:].lstrip()[:1] in (".", ",", ";", ":", "!", "?") else ",")
-                taken.setdefault(word.i, []).append(Detail(text, at, donor.key, word.text, role))
+                taken.setdefault(word.i, []).append(Detail(text, at, giver.key, word.text, role))
     return tuple(detail for word in sorted(taken) for detail in taken[word])
 
 
 def _aligned(token: Token, doc: Doc) -> Token | None:
     """The one word of ``doc`` that is ``token``: a noun or verb of the same lemma."""
     # not a number: "$50 million [in salary]" was another sum than the sentence's "$50 million"
-    if token.pos_ in ("NOUN", "PROPN", "VERB") and not token.like_num:
-        matches = [t for t in doc if t.pos_ == token.pos_ and t.lemma_.lower() == token.lemma_.lower()]
+    # nor a word inside a compound ("the biggest [prisoner] of war swap"): its phrases are the compound's
+    if token.pos_ in ("NOUN", "PROPN", "VERB") and not token.like_num and token.dep_ != "compound":
+        # a noun in the same number: "the [prisoner] of war swap" is no telling of "1000 prisoners"
+        matches = [
+            t
+            for t in doc
+            if t.pos_ == token.pos_
+            and t.lemma_.lower() == token.lemma_.lower()
+            and (token.pos_ == "VERB" or t.tag_ == token.tag_)
+        ]
     else:
         return None
     if len(matches) != 1 or (token.pos_ == "VERB" and not _same_arguments(token, matches[0])):
@@ -100,6 +120,17 @@ def _aligned(token: Token, doc: Doc) -> Token | None:
 
 
 _ARGUMENTS = ("nsubj", "nsubjpass", "dobj")
+
+
+def _shares_argument(verb: Token, other: Token) -> bool:
+    """Whether two verbs have a subject or object that is the same noun ("52 people were killed")."""
+    if verb.pos_ != "VERB":
+        return False
+    return bool(_nouns_of(verb) & _nouns_of(other))
+
+
+def _nouns_of(verb: Token) -> set[str]:
+    return {c.lemma_.lower() for c in verb.children if c.dep_ in _ARGUMENTS and c.pos_ in ("NOUN", "PROPN")}
 
 
 def _same_arguments(verb: Token, other: Token) -> bool:

@@ -133,7 +133,11 @@ _T = TypeVar("_T")
 
 # The other tellings of a fact read for details (detail.py): the fact's group rarely has more, and
 # each costs a parse.
-MAX_DONORS = 3
+MAX_TELLINGS = 3
+# Sentences of other facts read for details of the same act or name: this close (MiniLM cosine) and
+# at most this many.
+RELATED_COSINE = 0.5
+MAX_RELATED = 5
 # Two facts are one thread when they share a name or number and are this close (embedding cosine;
 # plan keeps chosen sentences below 0.65, repeats). Looser (a shared name or number, or cosine 0.2)
 # strict readers found 4 of 14 fusions publishable: a photo caption spliced to a quote, a soap
@@ -444,10 +448,12 @@ class _Writer:
         row = item.representative_row
         stated = self.stated(row)
         rejected = list(rejected)
+        tellings, related = self.givers(item)
         describers = [s for r, s in enumerate(self.kept) if r != row and r not in self.unreliable]
+        found = details(stated, [self.kept[r] for r in tellings], [self.kept[r] for r in related], describers)
         offered = tuple(
             detail
-            for detail in details(stated, [self.kept[r] for r in self.donors(item)], describers)
+            for detail in found
             # a role at the brief's first mention only
             if not (detail.role and any(detail.on in earlier for earlier in self.written))
         )
@@ -497,13 +503,20 @@ class _Writer:
             self.kept[row].text, citations, "quoted", len(rejected), tuple(rejected), (self.kept[row].key,)
         )
 
-    def donors(self, item: PlannedGroup) -> list[int]:
-        """The rows that may give the fact's sentence a detail (detail.py): other articles' sentences
-        of its group, closest first, none of an article read as garbled or a sentence disputed."""
+    def givers(self, item: PlannedGroup) -> tuple[list[int], list[int]]:
+        """The rows that may give the fact's sentence a detail (detail.py), closest first: its
+        group's sentences of other articles (other tellings of the fact), and the closest sentences
+        of other facts, of any article; none of an article read as garbled or a sentence disputed."""
         row = item.representative_row
         article = self.kept[row].article_id
-        rows = [r for r in item.group.rows if self.kept[r].article_id != article and r not in self.unreliable]
-        return sorted(rows, key=lambda r: -float(self.vectors[r] @ self.vectors[row]))[:MAX_DONORS]
+        closeness = self.vectors @ self.vectors[row]
+        usable = sorted(
+            (r for r in range(len(self.kept)) if r != row and r not in self.unreliable), key=lambda r: -closeness[r]
+        )
+        group = set(item.group.rows)
+        tellings = [r for r in usable if r in group and self.kept[r].article_id != article]
+        related = [r for r in usable if r not in group and closeness[r] >= RELATED_COSINE]
+        return tellings[:MAX_TELLINGS], related[:MAX_RELATED]
 
     def drawn_from(self, row: int) -> tuple[tuple[str, int], ...]:
         """The sentence at ``row`` and, when the brief states it resolved, those that gave the names."""

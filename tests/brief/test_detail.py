@@ -101,6 +101,37 @@ def test_details_that_could_change_what_the_sentence_says_are_not_offered(senten
     assert details(sentence, [donor(other)]) == ()
 
 
+def test_a_close_sentence_of_another_fact_gives_details_of_the_same_act_or_name_only():
+    # MultiLing M001/M002-like: the same act told in another fact's sentence
+    sentence = "Fifteen sailors have been captured in the Persian Gulf, the ministry said."
+    closest = donor("The sailors were captured on March 23 in the Persian Gulf near the Shatt al Arab waterway.")
+    assert taken_in_related(sentence, closest) == (
+        "Fifteen sailors have been captured near the Shatt al Arab waterway in the Persian Gulf, the ministry said."
+    )
+    # "leave the state [of Jefferson]": residents leave California to form the state of Jefferson (a real
+    # failure of a close sentence of the dev stories); a common noun of another fact may be another thing
+    leaving = "Residents of one rural county are taking steps to leave the state."
+    forming = donor("It is the first step to form the proposed state of Jefferson.")
+    assert details(leaving, [], [forming]) == ()
+    # the same verb with another subject and object is another act
+    assert details("Police searched the house.", [], [donor("Soldiers searched the car in Leeds.")]) == ()
+    # the other outlet's lead, were it another fact: "prisoners" is a common noun, "each" a telling's word only
+    assert details(LEAD, [], [donor(OTHER_LEAD, "003", 0)]) == ()
+
+
+def taken_in_related(sentence: str, *related: Sentence) -> str:
+    for detail in reversed(details(sentence, [], related)):
+        sentence = sentence[: detail.at] + detail.text + sentence[detail.at :]
+    return sentence
+
+
+def test_a_word_inside_a_compound_or_in_another_number_gives_nothing():
+    # "the biggest [prisoner] of war swap": the seeds' other sentence once gave "prisoners [of war swap]"
+    # and "prisoners [between the nations]"; a singular "prisoner" is no telling of "1000 prisoners"
+    biggest = donor("The release of 1,000 PoWs is the biggest prisoner of war swap between the nations so far.")
+    assert details(LEAD, [biggest], [biggest]) == ()
+
+
 def test_long_phrases_are_not_details_and_one_telling_gives_a_word_its_details():
     long_place = "in the " + " ".join(["old"] * MAX_DETAIL_WORDS) + " harbour"
     assert details("Police searched the boat.", [donor(f"Police searched the boat {long_place}.")]) == ()
