@@ -45,6 +45,7 @@ from summarizer.brief.types import (
     BriefWarning,
     Citation,
     Cleaned,
+    Detail,
     PlannedGroup,
     Resolution,
     Sentence,
@@ -269,6 +270,7 @@ class Summarizer:
 
         unreliable = frozenset(r for r, s in enumerate(kept) if s.article_id in garbled) | frozenset(disputed)
         writer = _Writer(self, kept, vectors, resolutions, stage, usage, unreliable)
+        writer.slack = options.max_words - sum(len(writer.stated(i.representative_row).split()) for i in chosen.items)
         out: list[BriefSentence] = []
         words = 0
         items = chosen.items
@@ -370,6 +372,8 @@ class _Writer:
         # every sentence is read as resolved by the check (a source "He" is its person)
         self.readings = {kept[row].key: r.text for row, r in resolutions.items()}
         self.unreliable = unreliable
+        # the words the brief's budget leaves once the planned sentences are stated (brief sets it)
+        self.slack = 0
         self.rows = {sentence.key: row for row, sentence in enumerate(kept)}
         self.named: set[str] = set()  # full names the brief has given
         self.written: list[str] = []  # the brief's sentences so far
@@ -451,12 +455,14 @@ class _Writer:
         tellings, related = self.givers(item)
         describers = [s for r, s in enumerate(self.kept) if r != row and r not in self.unreliable]
         found = details(stated, [self.kept[r] for r in tellings], [self.kept[r] for r in related], describers)
-        offered = tuple(
-            detail
-            for detail in found
-            # a role at the brief's first mention only
-            if not (detail.role and any(detail.on in earlier for earlier in self.written))
-        )
+        offered: list[Detail] = []
+        room = self.slack  # a detail never costs the brief a fact: only the words the plan left unused
+        for detail in found:
+            if detail.role and any(detail.on in earlier for earlier in self.written):
+                continue  # a role at the brief's first mention only
+            if (length := len(detail.text.split())) <= room:
+                offered.append(detail)
+                room -= length
         own = any(piece.optional for piece in phrases(stated))
         # with another outlet's details first; if that fails, with the sentence's own cuts alone
         for extra in [offered, ()] if offered and own else [offered]:
@@ -478,8 +484,9 @@ class _Writer:
                 and keeps_main_clause(short, stated)  # read again, the same verb and subject: not garbled
                 and not editorial_problems(short)
             ):
-                citations = self._check(short, [*item.evidence_rows, *(self.rows[key] for key in taken)], (row,))
+                citations = self._check(short, item.evidence_rows, (row,), [self.rows[key] for key in taken])
                 if citations is not None:
+                    self.slack -= len(short.split()) - len(stated.split())
                     method = "fused" if taken else "compressed"
                     drawn = tuple(_unique([*self.drawn_from(row), *taken]))
                     return BriefSentence(short, citations, method, len(rejected) + 1, tuple(rejected), drawn)
@@ -525,11 +532,14 @@ class _Writer:
             keys += [self.kept[a].key for a in self.resolutions[row].antecedents]
         return tuple(keys)
 
-    def _check(self, text: str, rows: Sequence[int], stated_rows: Sequence[int]) -> tuple[Citation, ...] | None:
+    def _check(
+        self, text: str, rows: Sequence[int], stated_rows: Sequence[int], gave: Sequence[int] = ()
+    ) -> tuple[Citation, ...] | None:
         """``text``'s citations if it passes the check against the sentences at ``rows`` (read as
-        resolved), with the sentences that gave the names of ``stated_rows``' resolved people
-        cited after them; None if it fails."""
+        resolved), with the sentences that gave the names of ``stated_rows``' resolved people and
+        the ``gave`` rows (that gave it details) cited after them; None if it fails."""
         antecedents = [a for r in stated_rows if r in self.resolutions for a in self.resolutions[r].antecedents]
+        antecedents = _unique([*antecedents, *gave])
         rows = _unique([*rows, *antecedents])
         with self.stage("check"):
             vector = self.embedder.embed([text])[0]
@@ -538,7 +548,7 @@ class _Writer:
             return None
         citations = list(checked.citations)
         cited = {(c.article_id, c.sentence_index) for c in citations}
-        for row in antecedents:  # where the name came from
+        for row in antecedents:  # where the name or the detail came from
             sentence = self.kept[row]
             if sentence.key not in cited:
                 support = round(float(max(0.0, self.vectors[row] @ vector)), 3)

@@ -291,6 +291,13 @@ def test_a_sentence_takes_in_the_details_another_sentence_gives_and_cites_it(sma
     )
     assert brief.sentences[0].method == "fused" and ("b", 0) in brief.sentences[0].drawn_from
     assert sum("retired schoolteacher" in text for text in texts) == 1
+    # a detail never costs the brief a fact: only the words the plan leaves unused go to details
+    facts = {
+        w: small_summarizer.brief(raw, BriefOptions(max_sentences=3, max_words=w, headline=False)) for w in (22, 25)
+    }
+    assert [s.drawn_from[0] for s in facts[22].sentences] == [s.drawn_from[0] for s in facts[25].sentences]
+    assert len(facts[22].sentences) == 2 and not any("schoolteacher" in s.text for s in facts[22].sentences)
+    assert facts[25].sentences[0].text == texts[0]  # 3 words left over: the role fits
 
 
 def test_bad_options_name_the_field(small_summarizer, seeds):
