@@ -40,6 +40,9 @@ _ASIDES = {"appos", "relcl", "parataxis", "intj", "meta", "dep", "npadvmod"}
 # purpose or condition ("to help tsunami victims", "if ...") is part of the claim: cutting it
 # over-claimed on the labelled dev briefs ("may write off their donations").
 TEMPORAL_MARKS = {"after", "before", "when", "while", "as", "once", "until"}
+# A concession goes too: "A volcanic eruption has created a new island [- although one scientist
+# said it could soon disappear]" claims the island either way.
+CONCESSIVE_MARKS = {"although", "though"}
 # A cut may not end on a word that needs what follows it ("... peeking out from", "... company or").
 _DANGLING_POS = {"ADP", "CCONJ", "SCONJ", "DET", "PART", "AUX", "PUNCT"}
 _QUOTES = set('"“”‘’')
@@ -89,6 +92,10 @@ def cut_headlines(
     pinned = frozenset({report_start - 1}) if report_start and doc[report_start - 1].text == "," else frozenset()
     # every attribution and hedge of the claim kept must stay; a second clause cut whole takes its own
     second = {t.i for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+    # and so do a concession ("although one scientist said it could soon disappear") and an aside on
+    # a noun (", a longstanding goal that could lead to new treatments"): their hedges are theirs
+    second |= {t.i for c in root.children if c.dep_ == "advcl" and _concedes(c) for t in c.subtree}
+    second |= {t.i for c in doc if c.dep_ == "appos" or (c.dep_ == "relcl" and _after_comma(c)) for t in c.subtree}
     claim = " ".join(t.text for t in doc if t.i not in second)
     marks = sum(1 for t in doc if t.i in clause and t.text in _QUOTES)
     units = [unit for t in doc if t.i in clause and (unit := _optional(t, min(subjects))) is not None][:MAX_UNITS]
@@ -103,7 +110,7 @@ def cut_headlines(
                 text in found
                 or not MIN_HEADLINE_WORDS <= len(text.split()) <= MAX_HEADLINE_WORDS
                 or sum(1 for t in tokens if t.text in _QUOTES) != marks  # a quotation kept whole or not at all
-                or not any(t.ent_type_ in _SPECIFIC or t.pos_ == "PROPN" for t in tokens)
+                or not _specific(tokens, root)
                 or not keeps_attribution(cut, claim)
                 # a short lead that stands alone is its own headline; a cut of one that does not must cut something
                 or not (is_deletion(cut, sentence) or (stands_alone and is_deletion(cut, sentence, strict=False)))
@@ -191,9 +198,12 @@ def _present(lemma: str, *, plural: bool) -> str:
 
 def _optional(token: Token, first_subject: int) -> frozenset[int] | None:
     """The token indexes of the phrase headed by ``token`` that a headline may leave out, or
-    None: a phrase of time or place, a means, a participle's aside (``_trimmable``) or a passive's
-    agent ("attacked [by the wife of a band member]"); never under a negation ("plead not guilty
-    [by reason of insanity]"), never inside or around a quotation, never an attribution or hedge."""
+    None: a person's title before their full name (``_title``), a phrase of time or place, a means,
+    a participle's aside (``_trimmable``) or a passive's agent ("attacked [by the wife of a band
+    member]"); never under a negation ("plead not guilty [by reason of insanity]"), never inside or
+    around a quotation, never an attribution or hedge."""
+    if _title(token):
+        return frozenset(t.i for t in token.subtree)
     if token.i <= first_subject or _attributes(token) or _negated(token.head):
         return None
     # Not a relative clause, even on an indefinite ("A Texas tourist [who collected 40 queen conchs]"
@@ -203,6 +213,33 @@ def _optional(token: Token, first_subject: int) -> frozenset[int] | None:
     if any(t.text in _QUOTES for t in token.subtree):
         return None
     return frozenset(t.i for t in token.subtree)
+
+
+def _specific(tokens: Sequence[Token], root: Token) -> bool:
+    """Whether a headline of ``tokens`` names something (a name, a place, a number) or says what was
+    done to a thing it describes ("Scientists recover [stem cells from cloned human embryos]"); "The
+    intelligence summary emerged" does neither (a labelled dev headline an editor refused)."""
+    if any(t.ent_type_ in _SPECIFIC or t.pos_ == "PROPN" for t in tokens):
+        return True
+    kept = {t.i for t in tokens}
+    return any(
+        o.dep_ == "dobj"
+        and o.pos_ == "NOUN"
+        and any(c.i in kept and c.dep_ in ("compound", "amod", "prep") for c in o.children)
+        for o in root.children
+        if o.i in kept
+    )
+
+
+def _title(token: Token) -> bool:
+    """Whether ``token`` heads a title before a person's full name ("[Republican presidential
+    candidate] Donald Trump", "[Washington Post owner] Jeff Bezos"): the person stays named in full
+    without it, so a headline may leave it out."""
+    name = token.head
+    if token.dep_ not in ("compound", "amod") or name.ent_type_ != "PERSON" or token.ent_type_ == "PERSON":
+        return False
+    entity = next((e for e in name.doc.ents if e.start <= name.i < e.end), None)
+    return entity is not None and len(entity) >= 2 and max(t.i for t in token.subtree) < entity.start
 
 
 def _negated(token: Token) -> bool:
@@ -247,9 +284,7 @@ def _clause(root: Token, subject: Token) -> set[int]:
             if child.dep_ == "relcl" and not _after_comma(child):
                 keep(child)  # "citizens who donated to help the victims": it says which ones
                 continue
-            if child.dep_ in _ASIDES or (
-                child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in TEMPORAL_MARKS for m in child.children)
-            ):
+            if child.dep_ in _ASIDES or (child.dep_ == "advcl" and _says_when_or_despite(child)):
                 continue
             if token.i == root.i and child.dep_ in ("cc", "conj", "prep", "advmod") and child.i < subject.i:
                 continue  # "For the first time since 2022, ...", "But ..."
@@ -270,6 +305,22 @@ def _clause(root: Token, subject: Token) -> set[int]:
         if token.text in ")]":
             depth = max(0, depth - 1)
     return kept
+
+
+def _says_when_or_despite(clause: Token) -> bool:
+    """Whether an adverbial clause says when ("after discrepancies were found", "when four bombers
+    blew themselves up": "when" is the parser's adverb there, not a mark) or what the claim holds
+    despite ("although one scientist said it could soon disappear"): the main claim is as true
+    without it."""
+    return _concedes(clause) or any(
+        (c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS)
+        or (c.dep_ == "advmod" and c.tag_ == "WRB" and c.lower_ in TEMPORAL_MARKS and c.i < clause.i)
+        for c in clause.children
+    )
+
+
+def _concedes(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in CONCESSIVE_MARKS for c in clause.children)
 
 
 def _after_comma(token: Token) -> bool:

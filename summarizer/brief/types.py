@@ -184,11 +184,12 @@ SentenceMethod = Literal["compressed", "fused", "resolved", "quoted"]
 @dataclass(frozen=True)
 class BriefSentence:
     """A sentence of the brief and how it was made: ``fused`` (two source sentences joined, each
-    with phrases left out), ``compressed`` (a source sentence with phrases left out), ``resolved``
-    (a source sentence whole, a person it names by pronoun or surname given their full name, a
-    thing it names by "the" alone given its article's description) or
-    ``quoted`` (a source sentence as is); the model chose the words left out under a grammar,
-    it wrote none (write.py). ``rejected`` holds the attempts that failed, in order."""
+    with phrases left out; or one with details other sentences give taken in, detail.py),
+    ``compressed`` (a source sentence with phrases left out), ``resolved`` (a source sentence
+    whole, a person it names by pronoun or surname given their full name, a thing it names by "the"
+    alone given its article's description) or ``quoted`` (a source sentence as is); the model chose
+    the words left out under a grammar, it wrote none (write.py). ``rejected`` holds the attempts
+    that failed, in order."""
 
     text: str
     citations: tuple[Citation, ...]
@@ -196,7 +197,8 @@ class BriefSentence:
     attempts: int = 1
     rejected: tuple[str, ...] = field(default_factory=tuple)
     # the source sentences its words were taken from ((article id, sentence index)): one for a quote
-    # or a compression, two for a fusion, plus the sentences that gave a resolved name or description
+    # or a compression, two or more for a fusion (those that gave details after the sentence), plus
+    # the sentences that gave a resolved name or description
     drawn_from: tuple[tuple[str, int], ...] = ()
 
     @property

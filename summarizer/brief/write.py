@@ -3,21 +3,22 @@
 The model chooses, it never invents (issue 21): a GBNF grammar built from the source sentence's
 parse lets llama.cpp produce only that sentence with some of its optional phrases left out
 (``compress``), or two sentences joined by ", and" with optional phrases left out of each
-(``fuse``). Optional are only the phrases a brief is better without: a time said from the
-article's own day ("today", "this week", "in the past 24 hours"), an adverb that points at the
-article's previous sentence ("also", "meanwhile", "Most infamously,"), and parentheses (a URL, an
-acronym). Everything else is required, so the main clause, the attributions, hedges and negations,
-the roles, places, dates and scopes are kept by construction. Sentence compression by deletion of
-whole phrases (Knight & Marcu 2002; Filippova & Strube 2008) with appositives, places, absolute
-dates, clauses of time and second verb phrases optional too was built and measured first: strict
-readers found those briefs less publishable and less true (see ``_DEICTIC``). The model is shown
-the sentence with the optional phrases in [brackets] and picks which to drop. A backend without
-grammars (transformers) is asked the same, and its answer goes through the same checks
-(``kept_phrases``), so a free rewrite is refused there.
+(``fuse``). Details another sentence gives (detail.py: "of war", "each", a role) go into the
+sentence as required pieces: the writer tries the sentence with them first. Optional are only the
+phrases a brief is better without: a time said from the article's own day ("today", "this week", "in
+the past 24 hours"), an adverb that points at the article's previous sentence ("also", "meanwhile",
+"Most infamously,"), and parentheses (a URL, an acronym). Everything else is required, so the main
+clause, the attributions, hedges and negations, the roles, places, dates and scopes are kept by
+construction. Sentence compression by deletion of whole phrases (Knight & Marcu 2002; Filippova &
+Strube 2008) with appositives, places, absolute dates, clauses of time and second verb phrases
+optional too was built and measured first: strict readers found those briefs less publishable and
+less true (see ``_DEICTIC``). The model is shown the sentence with the optional phrases in
+[brackets] and picks which to drop. A backend without grammars (transformers) is asked the same, and
+its answer goes through the same checks (``kept_phrases``), so a free rewrite is refused there.
 
-The prompt is a short fixed instruction (identical for every call, so llama.cpp reuses its KV
-cache for that prefix) followed only by this fact's sentences: the model never sees the other
-articles ("attribute first, then generate", Slobodkin et al. 2024).
+The prompt is a short fixed instruction (identical for every call, so llama.cpp reuses its KV cache
+for that prefix) followed only by this fact's sentences: the model never sees the other articles
+("attribute first, then generate", Slobodkin et al. 2024).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ let current = null;
 
 // How each sentence was made (BriefSentence.method), shown beside it so an editor knows what to read closely.
 const METHODS = {
-  fused: "two source sentences joined, each with phrases left out (every word is the sources')",
+  fused: "two source sentences joined, or one with details another sentence gives (a place, a role, \"each\") taken in (every word is the sources', and each source is cited)",
   compressed: "a source sentence with phrases left out (every word is the source's)",
   resolved: "a source sentence whole, a person it named by pronoun or surname given their full name, or a thing it named by \"the\" alone given its description, from the same article",
   quoted: "taken verbatim from a source",
