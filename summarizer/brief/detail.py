@@ -78,7 +78,7 @@ def details(
                 continue
             if word.i in taken and taken[word.i][0].source != giver.key:
                 continue  # one telling's details per word: two outlets' may not agree
-            if kind == "related" and not (word.pos_ == "PROPN" or _shares_argument(token, word)):
+            if kind == "related" and not (word.pos_ == "PROPN" or _same_occasion(token, word, have)):
                 continue  # another fact's "state [of Jefferson]" was not the sentence's state
             for child in token.rights:
                 text = _phrase(child, other, word, have)
@@ -122,11 +122,17 @@ def _aligned(token: Token, doc: Doc) -> Token | None:
 _ARGUMENTS = ("nsubj", "nsubjpass", "dobj")
 
 
-def _shares_argument(verb: Token, other: Token) -> bool:
-    """Whether two verbs have a subject or object that is the same noun ("52 people were killed")."""
-    if verb.pos_ != "VERB":
+def _same_occasion(verb: Token, other: Token, have: set[str]) -> bool:
+    """Whether ``verb`` of another fact's sentence tells the act ``other`` does: a subject or object
+    the same noun ("52 people were killed"), and no time of its own the sentence does not give ("In
+    Game 1, Schwarber hit …" is not the sentence's Game 2)."""
+    if verb.pos_ != "VERB" or not _nouns_of(verb) & _nouns_of(other):
         return False
-    return bool(_nouns_of(verb) & _nouns_of(other))
+    times = [t for c in verb.children if c.dep_ in ("prep", "npadvmod") for t in c.subtree if t.ent_type_ in _WHEN]
+    return all(t.lower_ in have for t in times)
+
+
+_WHEN = {"DATE", "TIME", "EVENT"}
 
 
 def _nouns_of(verb: Token) -> set[str]:
@@ -182,6 +188,8 @@ def _phrase(child: Token, doc: Doc, word: Token, have: set[str]) -> str | None:
         return None
     if child.dep_ == "prep" and any(c.dep_ == "prep" and c.lower_ == child.lower_ for c in word.children):
         return None  # a second "in": two places or two times of one thing may disagree
+    if child.dep_ == "prep" and child.left_edge.i != child.i:
+        return None  # a phrase that starts before its preposition is a misparse ("a double off a dominant …")
     tokens: list[Token] = []
     depth = 0
     for token in doc[child.left_edge.i : child.right_edge.i + 1]:

@@ -104,7 +104,7 @@ def test_details_that_could_change_what_the_sentence_says_are_not_offered(senten
 def test_a_close_sentence_of_another_fact_gives_details_of_the_same_act_or_name_only():
     # MultiLing M001/M002-like: the same act told in another fact's sentence
     sentence = "Fifteen sailors have been captured in the Persian Gulf, the ministry said."
-    closest = donor("The sailors were captured on March 23 in the Persian Gulf near the Shatt al Arab waterway.")
+    closest = donor("The sailors were captured in the Persian Gulf near the Shatt al Arab waterway.")
     assert taken_in_related(sentence, closest) == (
         "Fifteen sailors have been captured near the Shatt al Arab waterway in the Persian Gulf, the ministry said."
     )
@@ -113,6 +113,21 @@ def test_a_close_sentence_of_another_fact_gives_details_of_the_same_act_or_name_
     leaving = "Residents of one rural county are taking steps to leave the state."
     forming = donor("It is the first step to form the proposed state of Jefferson.")
     assert details(leaving, [], [forming]) == ()
+    # another occasion of the same act, and a misparse: "hits an RBI single against the Indians [a double off a
+    # dominant Corey Kluber]" (a real failure on an unseen story: the other sentence's hit was in Game 1)
+    assert (
+        details(
+            "Cubs player Kyle Schwarber hits an RBI single against the Indians in the fifth inning of Game 2.",
+            [],
+            [donor("In Game 1, Schwarber hit a double off a dominant Corey Kluber and drew a walk off Andrew Miller.")],
+        )
+        == ()
+    )
+    single = "Schwarber hit a single in the fifth inning."
+    assert details(single, [], [donor("In Game 1, Schwarber hit a single off Corey Kluber.")]) == ()
+    assert taken_in_related(single, donor("Schwarber hit a single off Corey Kluber.")) == (
+        "Schwarber hit a single off Corey Kluber in the fifth inning."
+    )
     # the same verb with another subject and object is another act
     assert details("Police searched the house.", [], [donor("Soldiers searched the car in Leeds.")]) == ()
     # the other outlet's lead, were it another fact: "prisoners" is a common noun, "each" a telling's word only
