@@ -284,7 +284,10 @@ def _clause(root: Token, subject: Token) -> set[int]:
             if child.dep_ == "relcl" and not _after_comma(child):
                 keep(child)  # "citizens who donated to help the victims": it says which ones
                 continue
-            if child.dep_ in _ASIDES or (child.dep_ == "advcl" and _says_when_or_despite(child)):
+            if child.dep_ in _ASIDES or (
+                # not when under a negation: "did not mince words [when talking about …]" denies more without it
+                child.dep_ == "advcl" and (_concedes(child) or (_says_when(child) and not _negated(token)))
+            ):
                 continue
             if token.i == root.i and child.dep_ in ("cc", "conj", "prep", "advmod") and child.i < subject.i:
                 continue  # "For the first time since 2022, ...", "But ..."
@@ -307,12 +310,10 @@ def _clause(root: Token, subject: Token) -> set[int]:
     return kept
 
 
-def _says_when_or_despite(clause: Token) -> bool:
+def _says_when(clause: Token) -> bool:
     """Whether an adverbial clause says when ("after discrepancies were found", "when four bombers
-    blew themselves up": "when" is the parser's adverb there, not a mark) or what the claim holds
-    despite ("although one scientist said it could soon disappear"): the main claim is as true
-    without it."""
-    return _concedes(clause) or any(
+    blew themselves up": "when" is the parser's adverb there, not a mark)."""
+    return any(
         (c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS)
         or (c.dep_ == "advmod" and c.tag_ == "WRB" and c.lower_ in TEMPORAL_MARKS and c.i < clause.i)
         for c in clause.children
@@ -320,6 +321,8 @@ def _says_when_or_despite(clause: Token) -> bool:
 
 
 def _concedes(clause: Token) -> bool:
+    """Whether an adverbial clause says what the claim holds despite ("although one scientist said
+    it could soon disappear"): the main claim is as true without it."""
     return any(c.dep_ == "mark" and c.lower_ in CONCESSIVE_MARKS for c in clause.children)
 
 
