@@ -37,7 +37,7 @@ from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.plan import plan
 from summarizer.brief.resolve import resolve
 from summarizer.brief.segment import segment
-from summarizer.brief.standalone import editorial_problems, garbled_articles
+from summarizer.brief.standalone import editorial_problems, garbled_articles, retracted
 from summarizer.brief.types import (
     Article,
     Brief,
@@ -243,6 +243,7 @@ class Summarizer:
         with stage("plan"):
             texts = {row: resolution.text for row, resolution in resolutions.items()}
             disputed = _disputed(kept, vectors, texts)
+            taken_back = retracted(kept)  # "Both turned out to be fabricated" next: never stated alone
             garbled = garbled_articles(kept)
             # a garbled article is used only where another tells the same, unless no other article can
             corroborate = frozenset(garbled) if {s.article_id for s in kept} - set(garbled) else frozenset()
@@ -255,7 +256,7 @@ class Summarizer:
                 problems=editorial_problems,  # quote only sentences that stand alone (issue 12)
                 texts=texts,
                 corroborate=corroborate,
-                disputed=disputed,
+                disputed={*disputed, *taken_back},
             )
         for article_id, count in garbled.items():
             warnings += (_garbled_warning(article_id, count, article_id in corroborate),)
@@ -268,7 +269,7 @@ class Summarizer:
         if on_plan is not None:
             on_plan(len(chosen.items))
 
-        unreliable = frozenset(r for r, s in enumerate(kept) if s.article_id in garbled) | frozenset(disputed)
+        unreliable = frozenset(r for r, s in enumerate(kept) if s.article_id in garbled) | {*disputed, *taken_back}
         writer = _Writer(self, kept, vectors, resolutions, stage, usage, unreliable)
         writer.slack = options.max_words - sum(len(writer.stated(i.representative_row).split()) for i in chosen.items)
         out: list[BriefSentence] = []

@@ -111,8 +111,9 @@ def plan(
     what is judged and counted; rows not in it are read as written. A sentence of an article in
     ``corroborate`` (one garbled in places, ``standalone.garbled_articles``) is chosen only when
     another article tells its fact too (its dedup group has a member of another article). Rows in
-    ``disputed`` (a commitment another article reports as only received, ``verify.disputes``) are
-    never chosen."""
+    ``disputed`` (a commitment another article reports as only received, ``verify.disputes``; a
+    claim its own article takes back in the next sentence, ``standalone.retracted``) are never
+    chosen."""
     if not groups:
         return Plan((), max_sentences, max_words)
     sentence_at = {r: s for g in groups for r, s in zip(g.rows, g.members, strict=True)}

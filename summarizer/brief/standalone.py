@@ -447,3 +447,28 @@ def garbled_articles(sentences: Sequence[Sentence]) -> dict[str, int]:
     check can tell from English."""
     counts = Counter(s.article_id for s in sentences if garbled(s.text))
     return {article: n for article, n in counts.items() if n >= GARBLED_ARTICLE_SENTENCES}
+
+
+# The article's next sentence takes the claim back: "Both turned out to be fabricated", "That claim
+# was later retracted". Stated alone, the claim misleads (a blind reader of an unseen brief: Hwang
+# "used hundreds of human eggs to report two successes", with the fraud left in the next sentence).
+_FALSE = r"(?:a )?(?:false|fake|faked|fabricated|fabrications?|frauds?|hoax(?:es)?|untrue|wrong|bogus)"
+_RETRACTS = re.compile(
+    r"^(?:both|it|they|that|this|these|those|the (?:claims?|reports?|stor(?:y|ies)|results?|successe?s?))\b[^.]{0,40}?"
+    rf"\b(?:turned out to be {_FALSE}|proved (?:to be )?{_FALSE}|(?:was|were|is|are) (?:later )?(?:found to be )?"
+    rf"{_FALSE}|(?:was|were) (?:later )?(?:retracted|withdrawn|debunked|discredited))"
+    r"\s*(?:[.,;:!]|$)",  # the clause ends there: "They were false alarms" is a fact, not a retraction
+    re.I,
+)
+
+
+def retracted(sentences: Sequence[Sentence]) -> frozenset[int]:
+    """The positions in ``sentences`` (one story's, in article order) of those whose article's next
+    sentence takes them back (``_RETRACTS``): a brief must not state them on their own."""
+    return frozenset(
+        k
+        for k in range(len(sentences) - 1)
+        if sentences[k + 1].article_id == sentences[k].article_id
+        and sentences[k + 1].index == sentences[k].index + 1
+        and _RETRACTS.search(sentences[k + 1].text.strip())
+    )

@@ -300,6 +300,23 @@ def test_a_sentence_takes_in_the_details_another_sentence_gives_and_cites_it(sma
     assert facts[25].sentences[0].text == texts[0]  # 3 words left over: the role fits
 
 
+def test_a_claim_its_article_takes_back_next_is_left_out(small_summarizer):
+    # an unseen brief stated Hwang "used hundreds of human eggs to report two successes", the fraud in the
+    # article's next sentence (a blind reader: misleading); a look-alike in other words
+    claim = "A researcher in Seoul used hundreds of human eggs to report two cloned embryos in 2004."
+    lead, end = (
+        "Scientists in Oregon have recovered stem cells from cloned human embryos.",
+        "The team published in Cell.",
+    )
+    options = BriefOptions(max_sentences=4, headline=False)
+    told = small_summarizer.brief([{"id": "a", "text": f"{lead} {claim} {end}"}], options)
+    assert claim in [s.text for s in told.sentences]
+    taken_back = small_summarizer.brief(
+        [{"id": "a", "text": f"{lead} {claim} Both turned out to be fabricated. {end}"}], options
+    )
+    assert taken_back.sentences and claim not in [s.text for s in taken_back.sentences]
+
+
 def test_bad_options_name_the_field(small_summarizer, seeds):
     with pytest.raises(InputError) as caught:
         small_summarizer.brief(seeds, BriefOptions(max_sentences=0))

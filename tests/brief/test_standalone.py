@@ -6,7 +6,7 @@ structure; MultiLing (WikiNews, CC BY 2.5) and our seeds are quoted as they are.
 
 import pytest
 
-from summarizer.brief.standalone import editorial_problems, garbled, garbled_articles
+from summarizer.brief.standalone import editorial_problems, garbled, garbled_articles, retracted
 from summarizer.brief.types import Sentence
 
 MUST_REJECT = [
@@ -219,3 +219,29 @@ def test_an_article_is_garbled_from_two_garbled_sentences_not_one():
         *_of("wire", [clean, clean]),
     ]
     assert garbled_articles(sentences) == {"mt": 2}
+
+
+def test_a_claim_its_article_takes_back_next_is_never_stated_alone():
+    # an unseen brief stated Hwang "used hundreds of human eggs to report two successes", the fraud left in the
+    # next sentence (a blind reader: misleading); look-alikes in other words
+    story = _of(
+        "a",
+        [
+            "A researcher in Seoul used hundreds of eggs to report two successes, in 2004 and 2005.",
+            "Both turned out to be fabricated.",
+            "The ministry announced a review of the findings.",
+            "That claim was later retracted.",
+            "The rover found ice near the pole.",
+            "It was found to be false, the agency said.",
+            "Police answered two calls.",
+            "They were false alarms, police said.",  # a fact of its own, not a retraction
+            "The region had a good harvest.",
+            "It turned out to be a record year.",
+        ],
+    )
+    assert retracted(story) == {0, 2, 4}
+    # only the article's own next sentence: not another article's, not one further on
+    other = _of("a", ["The rover found ice near the pole."]) + _of("b", ["It was found to be false."])
+    assert retracted(other) == frozenset()
+    gap = [story[4], Sentence("a", 7, 0, 0, "It was found to be false.", 0.7)]
+    assert retracted(gap) == frozenset()
