@@ -217,15 +217,16 @@ def _optional(token: Token, first_subject: int) -> frozenset[int] | None:
 
 def _specific(tokens: Sequence[Token], root: Token) -> bool:
     """Whether a headline of ``tokens`` names something (a name, a place, a number) or says what was
-    done to a thing it describes ("Scientists recover [stem cells from cloned human embryos]"); "The
-    intelligence summary emerged" does neither (a labelled dev headline an editor refused)."""
+    done to a thing it describes ("Scientists recover [stem cells from cloned human embryos]",
+    "Researchers find [way to turn used coffee grounds into alcoholic beverage]"); "The intelligence
+    summary emerged" does neither (a labelled dev headline an editor refused)."""
     if any(t.ent_type_ in _SPECIFIC or t.pos_ == "PROPN" for t in tokens):
         return True
     kept = {t.i for t in tokens}
     return any(
         o.dep_ == "dobj"
         and o.pos_ == "NOUN"
-        and any(c.i in kept and c.dep_ in ("compound", "amod", "prep") for c in o.children)
+        and any(c.i in kept and c.dep_ in ("compound", "amod", "prep", "acl", "relcl") for c in o.children)
         for o in root.children
         if o.i in kept
     )

@@ -92,6 +92,10 @@ def test_only_phrases_of_time_place_and_means_are_trimmed():
             "to new transplants.",
             "Researchers grow working kidney cells from adult human skin",
         ),
+        (
+            "Chemists have found a way to turn used tea leaves into a biodegradable plastic.",
+            "Chemists find way to turn used tea leaves into a biodegradable plastic",  # an article in a clause stays
+        ),
     ],
 )
 def test_a_concession_a_when_clause_and_an_asides_hedge_leave_the_headline(sentence, first):
