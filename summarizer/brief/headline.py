@@ -47,6 +47,7 @@ CONCESSIVE_MARKS = {"although", "though"}
 _DANGLING_POS = {"ADP", "CCONJ", "SCONJ", "DET", "PART", "AUX", "PUNCT"}
 _QUOTES = set('"“”‘’')
 _REPORTING = {"say", "tell", "report", "announce", "confirm", "add", "state"}
+_ATTRIBUTING_PREPS = {"according", "per", "as"}
 # Cut from the right, one phrase at a time, while the headline is too long: only phrases of time
 # and place ("on Saturday", "in Istanbul") and a means ("by making ..."); cutting others changed
 # claims on the labelled dev briefs ("plead not guilty [by reason of insanity]").
@@ -96,6 +97,14 @@ def cut_headlines(
     # a noun (", a longstanding goal that could lead to new treatments"): their hedges are theirs
     second |= {t.i for c in root.children if c.dep_ == "advcl" and _concedes(c) for t in c.subtree}
     second |= {t.i for c in doc if c.dep_ == "appos" or (c.dep_ == "relcl" and _after_comma(c)) for t in c.subtree}
+    # and a phrase before the subject that says what the event was ("In what is apparently the first such
+    # incident in years, …"), unless it says who reports the claim ("According to police, …")
+    second |= {
+        t.i
+        for c in root.children
+        if c.dep_ == "prep" and c.i < subject.i and c.lower_ not in _ATTRIBUTING_PREPS
+        for t in c.subtree
+    }
     claim = " ".join(t.text for t in doc if t.i not in second)
     marks = sum(1 for t in doc if t.i in clause and t.text in _QUOTES)
     units = [unit for t in doc if t.i in clause and (unit := _optional(t, min(subjects))) is not None][:MAX_UNITS]
