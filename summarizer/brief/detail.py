@@ -1,21 +1,21 @@
-"""Details another outlet gives of the same fact: phrases a brief sentence may take in (write stage).
+"""Details other sentences give of a fact: phrases a brief sentence takes in (write stage).
 
-Sentence enhancement by copying dependents across sentences of one fact (Cheung & Penn 2014,
-"Unsupervised sentence enhancement for automatic summarization"; the "fusion by copying" of
-issue 21): a sentence of another article in the fact's dedup group ("… will swap 1,000 prisoners
-of war (PoWs) each …") is aligned word by word with the brief's sentence ("… an exchange of 1000
-prisoners."); a phrase the other sentence hangs on an aligned word and the brief's sentence lacks
-("of war", "each", "in the Denver Tech Center", "from the capital") is offered to the write stage
-as an optional piece, placed after that word in the brief's sentence. The model chooses under the
-grammar whether to take it in (write.compress); the claim check then reads the result against both
-sentences, so it cites both outlets.
+Sentence enhancement by copying dependents across sentences (Cheung & Penn 2014, "Unsupervised
+sentence enhancement for automatic summarization"; the "fusion by copying" of issue 21): another
+article's telling of the same fact (a member of its dedup group: "… will swap 1,000 prisoners of war
+(PoWs) each …") is aligned word by word with the brief's sentence ("… an exchange of 1000
+prisoners."), and a phrase it hangs on an aligned word that the sentence lacks ("of war", "each")
+goes in after that word. Close sentences of other facts may give a phrase on the same act or name,
+any sentence a role for a person named in full. The pipeline tries the sentence with its details
+as required pieces of the write grammar, then without them; the claim check reads the result
+against every sentence that gave a detail, and each is cited (``fused``).
 
-Only phrases that cannot change who did what are offered: a prepositional phrase or a role
-(an appositive of a person named in full or an organisation, from any other sentence) hung on the
-same noun or verb (one word of that lemma in each sentence), without a verb,
-a pronoun, a quotation or a time said from the article's day; never a modifier before a word ("the
-Moscow negotiator" would make "Russian and Ukrainian negotiators" Moscow's), never a second phrase
-with the same preposition ("in Ankara in Istanbul").
+Only phrases that cannot change who did what are offered: a prepositional phrase, a distributive
+"each" or a role, hung on the same noun (in the same number) or verb (with the same subject or
+object, negated alike), without a verb, a pronoun, a quotation or a time; never a modifier before
+a word ("the Moscow negotiator" would make "Russian and Ukrainian negotiators" Moscow's), never a
+second phrase with the same preposition ("in Ankara in Istanbul"). Each rule is a failure seen on
+the dev and unseen stories (tests/brief/test_detail.py).
 """
 
 from __future__ import annotations
