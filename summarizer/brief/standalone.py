@@ -232,6 +232,8 @@ def _grammar(doc: Doc, spans: list[tuple[int, int]], balanced: bool) -> list[str
             problems.append(f"demonstrative '{lower}' with no antecedent")
         elif lower in _ELLIPTIC and _elliptic_subject(t):
             problems.append(f"subject '{t.text}' stands for something not named")
+        elif lower in {"other", "another"} and _other_than_before(t):
+            problems.append(f"subject '{t.text} {t.head.text}' leans on one named before")
         elif lower == "one" and _the_one(t):
             problems.append("'the one' stands for something not named")
         elif balanced and lower in _FIRST_PERSON and _first_person(t):
@@ -406,6 +408,17 @@ def _elliptic_subject(token: Token) -> bool:
         return False  # "one of the victims", "some who came"
     # "The suspects were caught ..., each carrying ...": the plural noun before is what it stands for
     return not any(t.tag_ in {"NNS", "NNPS"} for t in token.doc[: token.i])
+
+
+def _other_than_before(token: Token) -> bool:
+    """ "Other researchers made some headway", "Six other Iranian boats arrived", "Another baby ... is
+    due": the main subject is "other" or "another" of something the article named before (a blind
+    reader of an unseen brief: "other than whom?"), even when it names them ("The other woman mentioned
+    in the suit, Jane Doe, ..."); not when it says than what ("other parties than the ruling one")."""
+    noun = token.head
+    if token.dep_ not in {"amod", "det"} or noun.dep_ not in {"nsubj", "nsubjpass"} or noun.head.dep_ != "ROOT":
+        return False
+    return noun.pos_ == "NOUN" and not any(c.lower_ == "than" for c in noun.subtree)
 
 
 def _has_speaker(doc: Doc, spans: list[tuple[int, int]]) -> bool:
