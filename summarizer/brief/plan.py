@@ -136,6 +136,9 @@ def plan(
     lead_worth = {c: n for c, n in opened_with.items() if n >= shared}
 
     standing: dict[int, bool] = {}
+    # the surnames the story gives with a full name: one standing alone is a bare surname even where the
+    # tagger sees no person in it
+    surnames = frozenset(name for r in rows for name in _introduced(text_at[r]))
 
     def stands_alone(r: int) -> bool:
         if problems is None:
@@ -158,7 +161,7 @@ def plan(
             return False
         if sentence_at[r].article_id in corroborate and not _told_elsewhere(group_of[r], sentence_at[r].article_id):
             return False
-        if not bare_surnames(text_at[r]) <= introduced | _introduced(text_at[r]):
+        if not bare_surnames(text_at[r], surnames) <= introduced | _introduced(text_at[r]):
             return False
         return not described or not _unintroduced_subject(text_at[r], frozenset(covered))
 
@@ -190,7 +193,7 @@ def plan(
             break
         take(best)
 
-    ordered = _story_order(chosen, sentence_at, text_at, group_of, published or {}, list(by_article))
+    ordered = _story_order(chosen, sentence_at, text_at, group_of, published or {}, list(by_article), surnames)
     items = []
     for r in ordered:
         group = group_of[r]
@@ -235,6 +238,7 @@ def _story_order(
     group_of: Mapping[int, Group],
     published: Mapping[str, str | None],
     articles: list[str],
+    surnames: frozenset[str] = frozenset(),
 ) -> list[int]:
     """The lead, then events, reactions and background, each as the articles tell it; then any
     sentence naming a person by surname moved after the sentence that gives the full name."""
@@ -251,7 +255,7 @@ def _story_order(
 
     ordered = chosen[:1] + sorted(chosen[1:], key=key)
     for r in list(ordered):
-        needed = bare_surnames(text_at[r]) - _introduced(text_at[r])
+        needed = bare_surnames(text_at[r], surnames) - _introduced(text_at[r])
         for name in sorted(needed):  # sorted: a set's order changes between processes
             at = ordered.index(r)
             introducer = next((c for c in ordered if name in _introduced(text_at[c])), None)

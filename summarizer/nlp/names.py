@@ -26,11 +26,21 @@ def full_names(text: str) -> dict[str, str]:
     return out
 
 
-def bare_surnames(text: str) -> frozenset[str]:
-    """People ``text`` names by one word only ("Umerov said ...")."""
-    return frozenset(
-        surname(entity.text) for entity in parse(text).ents if entity.label_ == "PERSON" and len(entity) == 1
-    )
+def bare_surnames(text: str, known: frozenset[str] = frozenset()) -> frozenset[str]:
+    """People ``text`` names by one word only ("Umerov said ..."): a one-word PERSON, or a word
+    that is one of the ``known`` surnames (those the story gives with a full name, ``full_names``)
+    standing alone, which the tagger may not see as a person ("Mitalipov cancelled his holiday
+    plans" on an unseen story)."""
+    doc = parse(text)
+    found = {surname(entity.text) for entity in doc.ents if entity.label_ == "PERSON" and len(entity) == 1}
+    for token in doc:
+        name = surname(token.text)
+        if name in known and token.pos_ == "PROPN" and token.is_title:
+            before = doc[token.i - 1] if token.i > 0 else None
+            in_full = token.ent_type_ == "PERSON" and token.ent_iob_ == "I"  # the last word of "Shoukhrat Mitalipov"
+            if not in_full and not (before is not None and before.pos_ == "PROPN" and before.is_title):
+                found.add(name)
+    return frozenset(found)
 
 
 def surname(word: str) -> str:

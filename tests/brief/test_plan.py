@@ -140,6 +140,34 @@ def test_a_person_named_by_surname_alone_comes_after_their_full_name_or_not_at_a
     assert not any(t.startswith("Lee won") for t in texts)
 
 
+def test_a_surname_the_tagger_misses_is_still_bare_when_the_story_gives_the_full_name():
+    # an unseen brief ended on "Mitalipov cancelled his holiday plans." (no person to the tagger), never introduced
+    groups, vectors = _story(
+        [
+            (
+                _sentence("a", 0, "Scientists in Oregon have recovered stem cells from cloned human embryos."),
+                [1, 0, 0, 0],
+            ),
+            (
+                _sentence("b", 0, "Dr. Shoukhrat Mitalipov led the work at Oregon Health and Science University."),
+                [0.6, 0.8, 0, 0],
+            ),
+            (_sentence("a", 1, "Mitalipov cancelled his holiday plans."), [0, 0, 1, 0]),
+        ]
+    )
+    options = {"max_sentences": 3, "max_words": 200}
+    told = [
+        groups[i.representative_row].members[0].text
+        for i in plan(groups, vectors, problems=editorial_problems, **options).items
+    ]
+    assert told.index("Mitalipov cancelled his holiday plans.") > told.index(groups[1].members[0].text)
+    # with the full name never stated (here: disputed), the surname alone is not either
+    result = plan(groups, vectors, problems=editorial_problems, disputed={1}, **options)
+    assert "Mitalipov cancelled his holiday plans." not in [
+        groups[i.representative_row].members[0].text for i in result.items
+    ]
+
+
 def test_problems_is_asked_lazily_and_a_sentence_that_cannot_stand_alone_is_never_chosen():
     groups, vectors = _story(
         [
