@@ -58,7 +58,8 @@ def details(
     person or organisation ``sentence`` names in full. Each once, from one sentence per word of
     ``sentence``, in sentence order. A ``Detail``'s ``at`` is where in ``sentence`` it goes."""
     doc = parse(sentence)
-    have = {t.lower_ for t in doc if not t.is_punct}
+    # its words as written and as lemmas: "[from the beach]" says again "from Florida beaches"
+    have = {w for t in doc if not t.is_punct for w in (t.lower_, t.lemma_.lower())}
     names = {t.text for t in doc if t.ent_type_ in _DESCRIBED}
     taken: dict[int, list[Detail]] = {}
     offered: set[str] = set()
@@ -207,7 +208,7 @@ def _phrase(child: Token, doc: Doc, word: Token, have: set[str]) -> str | None:
     if _RELATIVE_TIME.search(text):
         return None
     content = [t for t in tokens if t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")]
-    if not content or any(t.lower_ in have for t in content):
+    if not content or any(t.lower_ in have or t.lemma_.lower() in have for t in content):
         return None  # the sentence says it already ("brothers [inside a Huntington Beach apartment]")
     if any(t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in _TIME_UNITS for t in tokens):
         return None  # a time of the other telling may be of another step ("are released [within days]")

@@ -65,7 +65,12 @@ def test_a_place_goes_after_the_verb_and_its_object():
     ("sentence", "other"),
     [
         # look-alikes of real failures on the dev and unseen stories:
-        # what the sentence says already ("brothers [inside a Huntington Beach apartment]")
+        # what the sentence says already, in other words or number ("… from Florida beaches [from the beach]", a
+        # fused sentence of a dev brief; "brothers [inside a Huntington Beach apartment]")
+        (
+            "It is illegal to take conch shells with living organisms from Florida beaches.",
+            "She said she did not know taking the shells from the beach was illegal.",
+        ),
         (
             "Two men found dead in a Chicago apartment were identified as brothers.",
             "The brothers inside a Chicago apartment were found on Sunday.",
