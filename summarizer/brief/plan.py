@@ -138,7 +138,13 @@ def plan(
     standing: dict[int, bool] = {}
     # the surnames the story gives with a full name: one standing alone is a bare surname even where the
     # tagger sees no person in it
-    surnames = frozenset(name for r in rows for name in _introduced(text_at[r]))
+    named_in_full = {name: full for r in rows for name, full in full_names(text_at[r]).items()}
+    surnames = frozenset(named_in_full)
+
+    def introduces(text: str) -> frozenset[str]:
+        """The surnames ``text`` gives with a first name or title: by the tagger, or as the story
+        writes the full name elsewhere ("Idina Menzel and Taye Diggs" inside a quote)."""
+        return _introduced(text) | {name for name, full in named_in_full.items() if full in text}
 
     def stands_alone(r: int) -> bool:
         if problems is None:
@@ -161,7 +167,7 @@ def plan(
             return False
         if sentence_at[r].article_id in corroborate and not _told_elsewhere(group_of[r], sentence_at[r].article_id):
             return False
-        if not bare_surnames(text_at[r], surnames) <= introduced | _introduced(text_at[r]):
+        if not bare_surnames(text_at[r], surnames) <= introduced | introduces(text_at[r]):
             return False
         return not described or not _unintroduced_subject(text_at[r], frozenset(covered))
 
@@ -169,7 +175,7 @@ def plan(
         nonlocal words_used
         chosen.append(r)
         covered.update(concepts[r])
-        introduced.update(_introduced(text_at[r]))
+        introduced.update(introduces(text_at[r]))
         words_used += length[r]
 
     def lead_score(r: int) -> float:

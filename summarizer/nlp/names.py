@@ -35,11 +35,17 @@ def bare_surnames(text: str, known: frozenset[str] = frozenset()) -> frozenset[s
     found = {surname(entity.text) for entity in doc.ents if entity.label_ == "PERSON" and len(entity) == 1}
     for token in doc:
         name = surname(token.text)
-        if name in known and token.pos_ == "PROPN" and token.is_title:
-            before = doc[token.i - 1] if token.i > 0 else None
-            in_full = token.ent_type_ == "PERSON" and token.ent_iob_ == "I"  # the last word of "Shoukhrat Mitalipov"
-            if not in_full and not (before is not None and before.pos_ == "PROPN" and before.is_title):
-                found.add(name)
+        if name not in known or token.pos_ != "PROPN" or not token.is_title:
+            continue
+        before = doc[token.i - 1] if token.i > 0 else None
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if any(
+            other is not None and ((other.pos_ == "PROPN" and other.is_title) or other.text in ("-", "‐", "–"))
+            for other in (before, after)
+        ):
+            continue  # a word of a longer name: "Shoukhrat Mitalipov", "Aamir Liaquat Hussain", "Haslet-Davis"
+        if not (token.ent_type_ == "PERSON" and token.ent_iob_ == "I"):
+            found.add(name)
     return frozenset(found)
 
 
