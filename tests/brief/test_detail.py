@@ -96,6 +96,11 @@ def test_a_place_goes_after_the_verb_and_its_object():
         ("Police searched the house.", "Police searched the house where the suspect lived."),
         ("Police searched the house.", 'He said: "Police searched the house in Leeds."'),
         ("Police searched the house.", "Police searched the house in the past 24 hours."),
+        # a demonstrative points into its own sentence ("'hints' of Irish [in that character]", unseen brief)
+        (
+            "Lawson suggested there were hints of Irish in the supposedly English accent.",
+            "I am a little dumbfounded that you could possibly find any Irish in that character, he said.",
+        ),
         # a word the sentence has twice: which one it hangs on is unknown
         ("The house next to the house burned.", "The house in Leeds burned."),
         # a noun with a phrase of its own already to its right
