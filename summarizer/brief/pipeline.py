@@ -2,16 +2,16 @@
 
 ingest → segment → clean (``prepare``, no model) → resolve (people named by pronoun or surname
 given the full name their article gives) → embed → dedup (one group per fact) → plan (the lead,
-then the most facts per word, in story order; only sentences that stand alone, and from an article garbled in
-places only facts another article tells too) → write: each fact
-compressed (``write.compress``: the model chooses which optional phrases to leave out, under a
-grammar; with ``fuse_facts``, two adjacent facts that share a name or number are first tried as one
-sentence, ``write.fuse``); every written sentence must be exactly its sources' phrases with optional
-ones left out (``write.kept_phrases``), read with the same main clause, stand alone, and pass the
-check, else the fact is stated whole (resolved, or quoted)
-→ headline (cut from the first sentence by deletion → check) → Brief; nothing written is refused
-(``nothing_to_say``), never an empty brief. ``check`` is cite + verify (check.py), the same for
-``check_claims``.
+then the most facts per word, in story order; only sentences that stand alone, and from an article
+garbled in places only facts another article tells too) → write: each fact compressed
+(``write.compress``: the model chooses which optional phrases to leave out, under a grammar, the
+details other sentences give taken in first, ``detail.details``; with ``fuse_facts``, two adjacent
+facts that share a name or number are first tried as one sentence, ``write.fuse``); every written
+sentence must be exactly its sources' phrases with optional ones left out (``write.kept_phrases``),
+read with the same main clause, stand alone, and pass the check, else the fact is stated whole
+(resolved, or quoted) → headline (cut from the first sentence by deletion → check) → Brief; nothing
+written is refused (``nothing_to_say``), never an empty brief. ``check`` is cite + verify
+(check.py), the same for ``check_claims``.
 """
 
 from __future__ import annotations
@@ -130,8 +130,6 @@ def prepare(
 MAX_FUSED_WORDS = 40
 # Two sentences longer than this together would need more cut than the grammar offers.
 MAX_FUSED_SOURCE_WORDS = 60
-_T = TypeVar("_T")
-
 # The other tellings of a fact read for details (detail.py): the fact's group rarely has more, and
 # each costs a parse.
 MAX_TELLINGS = 3
@@ -362,7 +360,7 @@ class _Writer:
         unreliable: frozenset[int] = frozenset(),
     ) -> None:
         """``unreliable``: rows that give no detail to another sentence (a garbled article's, a
-        disputed one)."""
+        disputed or retracted one)."""
         self.generator = summarizer.generator
         self.embedder = summarizer.embedder
         self.kept = kept
@@ -443,8 +441,10 @@ class _Writer:
         return BriefSentence(text, checked, method="fused", drawn_from=tuple(_unique(drawn))), text
 
     def single(self, item: PlannedGroup, rejected: list[str]) -> BriefSentence | None:
-        """The fact's sentence with phrases left out (``write.compress``, when it has any to leave
-        out), if it is the sentence's phrases with optional ones left out (``write.kept_phrases``:
+        """The fact's sentence with the details other sentences give it taken in (``detail.details``,
+        as many as the unused words allow; then without them) and phrases left out
+        (``write.compress``, when it has any to leave out), if it is the sentence's phrases with
+        optional ones left out (``write.kept_phrases``:
         attributions, hedges and the main clause are never optional), reads with the same main verb
         and subject, stands alone and passes the check; else the sentence whole, its people named
         in full (resolved, checked too); else quoted as written, unless as written it does not stand
@@ -573,6 +573,9 @@ def _split_fused(text: str, first: str, second: str) -> tuple[str, str] | None:
             return left, right
         at = text.find(join, at + 1)
     return None
+
+
+_T = TypeVar("_T")
 
 
 def _unique(items: Sequence[_T]) -> list[_T]:
