@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 
 from summarizer.brief.types import Detail, Sentence
 from summarizer.nlp.analyze import in_quotation, parse
+from summarizer.nlp.text import DEMONSTRATIVES
 
 # A detail is a phrase, not a fact of its own: longer ones were clauses in disguise on the dev
 # stories ("on board three Underground trains and a bus" is 7 words; 8 leaves room).
@@ -36,7 +37,6 @@ MAX_SENTENCE_WORDS = 45
 # Distributive words an appositive may be alone ("1,000 prisoners each"): a pronoun otherwise.
 _DISTRIBUTIVE = {"each", "apiece"}
 _TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "night", "morning", "evening"}
-_DEMONSTRATIVES = {"this", "that", "these", "those"}
 _QUOTE_MARKS = {'"', "“", "”", "'", "‘", "’"}
 # A time said from the other article's own day: wrong or vague in a brief (write._DEICTIC's reason).
 _RELATIVE_TIME = re.compile(
@@ -205,7 +205,7 @@ def _phrase(child: Token, doc: Doc, word: Token, have: set[str]) -> str | None:
         return None
     if any(t.pos_ in ("VERB", "AUX", "PRON") or t.text in _QUOTE_MARKS or t.tag_ == "PRP$" for t in tokens):
         return None
-    if any(t.lower_ in _DEMONSTRATIVES for t in tokens):
+    if any(t.lower_ in DEMONSTRATIVES for t in tokens):
         return None  # "[in that character]" points into its own sentence (a fused sentence of an unseen brief)
     text = "".join(t.text + t.whitespace_ for t in tokens).strip()
     if _RELATIVE_TIME.search(text):

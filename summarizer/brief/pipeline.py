@@ -241,7 +241,9 @@ class Summarizer:
         with stage("plan"):
             texts = {row: resolution.text for row, resolution in resolutions.items()}
             disputed = _disputed(kept, vectors, texts)
-            taken_back = retracted(kept)  # "Both turned out to be fabricated" next: never stated alone
+            # a commitment another outlet reports as received, a claim its article takes back next
+            # ("Both turned out to be fabricated."): never stated, nor a detail of another sentence
+            never_stated = frozenset({*disputed, *retracted(kept)})
             garbled = garbled_articles(kept)
             # a garbled article is used only where another tells the same, unless no other article can
             corroborate = frozenset(garbled) if {s.article_id for s in kept} - set(garbled) else frozenset()
@@ -254,7 +256,7 @@ class Summarizer:
                 problems=editorial_problems,  # quote only sentences that stand alone (issue 12)
                 texts=texts,
                 corroborate=corroborate,
-                disputed={*disputed, *taken_back},
+                disputed=never_stated,
             )
         for article_id, count in garbled.items():
             warnings += (_garbled_warning(article_id, count, article_id in corroborate),)
@@ -267,7 +269,7 @@ class Summarizer:
         if on_plan is not None:
             on_plan(len(chosen.items))
 
-        unreliable = frozenset(r for r, s in enumerate(kept) if s.article_id in garbled) | {*disputed, *taken_back}
+        unreliable = frozenset(r for r, s in enumerate(kept) if s.article_id in garbled) | never_stated
         writer = _Writer(self, kept, vectors, resolutions, stage, usage, unreliable)
         writer.slack = options.max_words - sum(len(writer.stated(i.representative_row).split()) for i in chosen.items)
         out: list[BriefSentence] = []

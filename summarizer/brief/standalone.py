@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Token
 from summarizer.brief.types import Sentence
 from summarizer.nlp.analyze import parse
 from summarizer.nlp.lexicon import is_known_word, names_a_person
-from summarizer.nlp.text import DATELINE, MONTH
+from summarizer.nlp.text import DATELINE, DEMONSTRATIVES, MONTH
 
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _DATE = rf"(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
@@ -106,7 +106,6 @@ _COLLECTIVE = {
     "staff", "crew", "party", "campaign", "committee", "board", "council", "agency", "department",
     "army", "military", "public", "audience", "club", "firm", "union", "court", "jury", "panel",
 }  # fmt: skip
-_DEMONSTRATIVES = {"this", "that", "these", "those"}
 _THAT_TIME = {"day", "night", "date", "hour", "moment", "period", "era", "decade", "century", "occasion"}
 # Time words a demonstrative may point to without an antecedent: "this week" is the news's now.
 _DEICTIC_TIME = {
@@ -228,7 +227,7 @@ def _grammar(doc: Doc, spans: list[tuple[int, int]], balanced: bool) -> list[str
             and not _antecedent(t, "thing", spans)
         ):
             problems.append("pronoun 'it' with no antecedent")
-        elif lower in _DEMONSTRATIVES and _dangling_demonstrative(t, spans):
+        elif lower in DEMONSTRATIVES and _dangling_demonstrative(t, spans):
             problems.append(f"demonstrative '{lower}' with no antecedent")
         elif lower in _ELLIPTIC and _elliptic_subject(t):
             problems.append(f"subject '{t.text}' stands for something not named")

@@ -25,6 +25,10 @@ DATELINE = (
     r"(?:\([A-Za-z .&]+\))?|\([A-Za-z .&]+\))\s*[-–—]{1,2}"
 )
 
+# Words that point at something said before ("this plan", "that character"): standalone refuses
+# one with nothing before it in the sentence, detail offers no phrase with one.
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+
 # A compact English function-word list (after the SMART / NLTK stop lists); the clean,
 # dedup and verify stages use it to separate content words from glue.
 STOPWORDS = frozenset(
