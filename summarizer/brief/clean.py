@@ -125,7 +125,18 @@ _BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"^advertisement$",
                 r"\(c\)\s*\d{4}",
                 r"cookies? (policy|settings)",
+                # "(c) 2016 Tech Times, All rights reserved. Do not reproduce without permission." (an
+                # unseen story's page footer, which Punkt cut in two and plan quoted the second half of)
+                r"\bdo not (reproduce|redistribute|republish)\b",
+                r"\bmay not be (reproduced|redistributed|republished)\b",
             ],
+        ),
+        (
+            # U+FFFD, its UTF-8 bytes read as Latin-1 ("ï¿½"), or those folded to ASCII ("i?1/2"):
+            # the letter is lost ("And Ci? 1/2 line Lesage, 34, admitted …", an unseen story's
+            # "Céline"), and Punkt cuts at the "?", so the sentence starts inside a name.
+            "encoding damage",
+            [r"\ufffd", r"ï¿½", r"\wi\?\s?1/2\s?[a-z]"],
         ),
     )
 )
@@ -159,6 +170,7 @@ def clean(articles: Sequence[Article], sentences: Sequence[Sentence], *, require
             _reason_to_drop(trimmed.text)
             or foreign.get((sentence.article_id, sentence.paragraph))
             or _continues_a_cut_sentence(texts[sentence.article_id][: sentence.start])
+            or _starts_inside_a_damaged_word(texts[sentence.article_id][: sentence.start], trimmed.text)
         )
         if reason is None:
             kept.append(trimmed)
@@ -272,10 +284,16 @@ def _continues_a_cut_sentence(before: str) -> str | None:
     return "continues a cut sentence" if _CUT_ENDINGS.search(before[-40:]) else None
 
 
+def _starts_inside_a_damaged_word(before: str, text: str) -> str | None:
+    """ "encoding damage" when Punkt cut at the "?" of an ASCII-folded U+FFFD ("Ci?| 1/2 line Lesage")."""
+    return "encoding damage" if re.search(r"\wi\?\s*$", before[-10:]) and re.match(r"1/2\s?[a-z]", text) else None
+
+
 # What a page or a wire pastes before a sentence's first word: a bullet or dash ("- The shooting
 # deaths ...", "* The rupture spread ..."), a page label ("CLOSE On Friday the ...", "UPDATED: A
 # photo ..."), a dateline ("KABUL, Afghanistan (Reuters) - ", "(CNN) -- ") or a date and time
-# ("Wednesday, January 21, 2015, 2:28 PM - A volcano ...", "Saturday, March 26, 2005 Up to ...").
+# ("Wednesday, January 21, 2015, 2:28 PM - A volcano ...", "Saturday, March 26, 2005 Up to ...") or
+# an agency's name in brackets with no dash ("(CNN) A rare Enigma machine ...").
 # Only before a capital or a quotation mark: "-In was not blocked" (a cut "Kiss-In") and "- he won
 # his last election" are the rest of a cut sentence. On the 58 stories read (dev, unseen Multi-News), 18
 # sentences came with one, among them articles' opening sentences in 6 stories, which plan had refused
@@ -284,6 +302,7 @@ _PASTED_PREFIX = re.compile(
     r"^(?:"
     r"[-–—•·*>]+\s+"
     r"|(?:CLOSE|UPDATED?|BREAKING(?: NEWS)?|EXCLUSIVE|WATCH|VIDEO)\b:?\s+"
+    r"|\((?:CNN|AP|AFP|Reuters|UPI|Bloomberg|dpa|Xinhua)\)\s+"
     rf"|{DATELINE}\s+"
     rf"|(?i:{_DAY},?\s+)?{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}},?\s*"
     r"(?:(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\b)?)?\s*[-–—]*\s*"

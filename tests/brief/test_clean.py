@@ -101,6 +101,10 @@ def test_no_real_sentence_is_taken_for_an_injection(seeds):
         ("Share", "interface text"),
         ("Jim Cole / AP", "credit"),
         ("((c)2017 CBS Local Media, a division of", "notice"),
+        ("Do not reproduce without permission.", "notice"),  # an unseen story's footer, quoted in its brief
+        ("This material may not be reproduced without the publisher's consent.", "notice"),
+        ("And Ci?1/2 line Roe, 34, admitted the murder of three babies in 2007.", "encoding damage"),
+        ("The mayor of Besanï¿½on said the school would reopen on Monday.", "encoding damage"),
         ("In this photo, taken Jan. 14, 2015, a volcano erupts near the islands in the Pacific.", "caption"),
         (
             "Acme Corp, Beta Industries, Gamma Holdings, Delta Partners, Epsilon Group, Zeta Capital, Eta Ventures",
@@ -118,6 +122,8 @@ def test_non_prose_is_set_aside_with_its_reason(text, reason):
         "The vote is set for March 26, 2005 at noon in the capital.",
         "The team beat Ohio, Texas, Utah, Iowa, Idaho and Maine over the season, the coach said.",
         "Posted guards stood at the gate of the ministry on Tuesday night.",
+        "The runners covered 1/2 mile before the storm stopped the race, the organisers said.",
+        "Officials told residents not to reproduce the leaflets without checking them first.",
     ],
 )
 def test_prose_with_dates_and_series_is_kept(text):
@@ -182,6 +188,14 @@ def test_prose_that_ends_in_a_long_list_of_names_is_kept(seeds):
     assert any(d.sentence.text.startswith("Sponsors") for d in result.dropped)
 
 
+def test_a_sentence_punkt_started_inside_a_damaged_name_is_set_aside():
+    # an unseen story (look-alike): "Céline" folded to "Ci?1/2 line", and Punkt cut at the "?"
+    result = _clean_texts("And Ci? 1/2 line Roe, 34, admitted the murder of three babies in 2007. " + FACT)
+    reasons = {d.sentence.text: d.reason for d in result.dropped}
+    assert reasons["1/2 line Roe, 34, admitted the murder of three babies in 2007."] == "encoding damage"
+    assert [s.text for s in result.kept] == [FACT]
+
+
 def test_a_sentence_that_continues_one_cut_before_it_is_set_aside():
     # a dev28 line (look-alike): the dataset cut "... the remains of | <name> were found", and the
     # fragment was quoted in a brief with its hedge lost; a heading without a full stop is no cut
@@ -204,6 +218,7 @@ def test_a_sentence_that_continues_one_cut_before_it_is_set_aside():
         ("UPDATED: ", "A photo of two women kissing has been removed from the page."),
         ("KABUL, Afghanistan (Reuters) - ", "The Taliban said they had freed the two engineers."),
         ("(CNN) -- ", "A man who robbed a Denver bank took a cab to and from the robbery."),
+        ("(CNN) ", "A rare Enigma machine was sold at auction Tuesday for 45,000 euros."),
         # MultiLing 2011 (WikiNews, CC BY 2.5), as it is
         (
             "Saturday, March 26, 2005 ",

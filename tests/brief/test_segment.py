@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,34 @@ def test_abbreviations_do_not_split_and_lines_do():
         "Last one here.",
     ]
     assert [s.index for s in segment([article])] == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # unseen Multi-News lines (look-alikes) that Punkt cut inside "U.S. Postal Service"
+        (
+            "A man cashed money orders from a former U.S. Postal Service employee, U.S. Attorney Jane Roe announced.",
+            ["A man cashed money orders from a former U.S. Postal Service employee, U.S. Attorney Jane Roe announced."],
+        ),
+        (
+            "Three men stole orders from the U.S. Postal Service.",
+            ["Three men stole orders from the U.S. Postal Service."],
+        ),
+        # a sentence ending at an initialism before a sentence starter stays two
+        (
+            "The lenses are made in the U.S. The Customs Service requires a mark.",
+            ["The lenses are made in the U.S.", "The Customs Service requires a mark."],
+        ),
+        (
+            "It is assembled in the U.S. Together, these parts cost little.",
+            ["It is assembled in the U.S.", "Together, these parts cost little."],
+        ),
+    ],
+)
+def test_a_cut_at_an_initialism_inside_a_name_is_rejoined(text, sentences):
+    (article,) = ingest([{"text": text}])
+    assert [s.text for s in segment([article])] == sentences
 
 
 def test_indices_restart_per_article():
