@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 
 from summarizer.brief.types import Detail, Sentence
 from summarizer.nlp.analyze import in_quotation, parse
+from summarizer.nlp.lexicon import names_a_person
 from summarizer.nlp.text import DEMONSTRATIVES
 
 # A detail is a phrase, not a fact of its own: longer ones were clauses in disguise on the dev
@@ -82,11 +83,23 @@ def details(
                 continue  # one telling's details per word: two outlets' may not agree
             if kind == "related" and not (word.pos_ == "PROPN" or _same_occasion(token, word, have)):
                 continue  # another fact's "state [of Jefferson]" was not the sentence's state
+            title = _title(token, other, word, doc, have)
+            if title is not None and title.lower() not in offered and words + len(title.split()) <= MAX_SENTENCE_WORDS:
+                offered.add(title.lower())
+                words += len(title.split())
+                start = _name_span(word).start  # before the name: "[meteorologist] Justin Schultz said"
+                if start == 0:
+                    text, at = title[0].upper() + title[1:] + " ", 0
+                else:
+                    text, at = " " + title, doc[start - 1].idx + len(doc[start - 1].text)
+                taken.setdefault(word.i, []).append(Detail(text, at, giver.key, word.text, True))
             for child in token.rights:
                 text = _phrase(child, other, word, have)
                 if text is None or text.lower() in offered or words + len(text.split()) > MAX_SENTENCE_WORDS:
                     continue
                 role = child.dep_ == "appos" and text.lower() not in _DISTRIBUTIVE
+                if role and any(d.role for d in taken.get(word.i, ())):
+                    continue  # one role a name: "meteorologist Justin Schultz, a forecaster," says it twice
                 if (kind == "describer" and not role) or (kind == "related" and text.lower() in _DISTRIBUTIVE):
                     continue
                 at = _insertion_point(word, doc, role=role)
@@ -218,6 +231,43 @@ def _phrase(child: Token, doc: Doc, word: Token, have: set[str]) -> str | None:
     if child.dep_ == "appos" and not _role_of(child, tokens, word):
         return None
     return text
+
+
+# A title is a few words: "White House senior adviser", "Pakistani television talk show host".
+MAX_TITLE_WORDS = 5
+
+
+def _title(token: Token, other: Doc, word: Token, doc: Doc, have: set[str]) -> str | None:
+    """The title another sentence puts before a person's full name ("[meteorologist] Justin
+    Schultz", "[Cubs player] Kyle Schwarber"), to go before the same full name in the sentence
+    (``word`` ends it) when the sentence gives that name nothing of its own before or after it;
+    else None. Nouns and adjectives only, ending in a word for a person: no determiner or possessive
+    ("Cook's lawyer John Fellin" names a relation, not a role), no other person, no time."""
+    if token.ent_type_ != "PERSON" or word.ent_type_ != "PERSON" or "compound" in (token.dep_, word.dep_):
+        return None
+    theirs, mine = _name_span(token), _name_span(word)
+    if theirs is None or mine is None or len(mine) < 2 or theirs.text.lower() != mine.text.lower():
+        return None
+    tokens = list(other[token.left_edge.i : theirs.start])
+    if not tokens or len(tokens) > MAX_TITLE_WORDS or not names_a_person(tokens[-1].lemma_.lower()):
+        return None  # a title ends in a word for a person: "star", "host", "meteorologist", "adviser"
+    if any(t.pos_ not in ("NOUN", "PROPN", "ADJ") or t.ent_type_ in ("PERSON", "DATE", "TIME") for t in tokens):
+        return None
+    if any(t.lower_ in have or t.lemma_.lower() in have for t in tokens if t.pos_ != "PROPN" or t.lower_ in have):
+        return None  # the sentence says it already
+    before = doc[mine.start - 1] if mine.start > 0 else None
+    if before is not None and (before.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM") or before.tag_ in ("POS", "PRP$")):
+        return None  # "Officer Angela Bennett", "the singer Rihanna": a title or a description already
+    if any(c.dep_ == "appos" for c in word.children) or in_quotation(doc, word.i):
+        return None
+    text = "".join(t.text + t.whitespace_ for t in tokens).strip()
+    # its capital was the other sentence's first letter: "[Meteorologist] Jane Roe said so."
+    return text[0].lower() + text[1:] if tokens[0].i == 0 and tokens[0].pos_ != "PROPN" else text
+
+
+def _name_span(word: Token):  # noqa: ANN202 — a spaCy Span
+    """The named entity ``word`` is in, if any."""
+    return next((e for e in word.doc.ents if e.start <= word.i < e.end), None)
 
 
 # Who a role may be given: a person named in full (a surname alone may be a relative's), an organisation.

@@ -47,6 +47,42 @@ def test_a_role_goes_after_the_name_set_off_by_commas():
     assert details("Anthony Aiello's lawyer said he did nothing.", [donor(other)]) == ()
 
 
+def test_a_title_another_sentence_gives_goes_before_the_full_name():
+    # an unseen brief (look-alike) said "…, Justin Schultz said." and only a later sentence
+    # "meteorologist Justin Schultz"; "Cubs player Kyle Schwarber", "TV host Aamir Liaquat Hussain"
+    other = "The boom prompted calls to the weather service, meteorologist Jane Roe said."
+    assert taken_in("Frostquakes are rare events, Jane Roe said.", other) == (
+        "Frostquakes are rare events, meteorologist Jane Roe said."
+    )
+    assert taken_in("Jane Roe said frostquakes are rare.", other) == "Meteorologist Jane Roe said frostquakes are rare."
+    assert taken_in("The network suspended Phil Doe.", "Reality show star Phil Doe made the comments.") == (
+        "The network suspended reality show star Phil Doe."
+    )
+    # a title and an appositive from one sentence: one role
+    assert taken_in("Jane Roe said frostquakes are rare.", "Meteorologist Jane Roe, a forecaster, said so.") == (
+        "Meteorologist Jane Roe said frostquakes are rare."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "other"),
+    [
+        # the sentence gives the name a title or role already
+        ("Officer Angela Roe said the deaths were investigated.", "Police spokeswoman Angela Roe said so."),
+        ("Jane Roe, 31, said frostquakes are rare.", "Meteorologist Jane Roe said so."),
+        ("The singer Jane Roe arrived later.", "Pop star Jane Roe arrived."),
+        # a relation or another person's, not a role: "Cook's lawyer John Fellin", "her boyfriend Chris Brown"
+        ("John Doe denies his client cheated.", "Cook's lawyer John Doe denies it."),
+        ("Chris Doe arrived a little later.", "Her boyfriend Chris Doe arrived."),
+        # a surname alone may be a relative's; a title inside a quotation is the speaker's
+        ("Roe said frostquakes are rare.", "Meteorologist Jane Roe said so."),
+        ('"Ask Jane Roe," he said.', "Meteorologist Jane Roe said so."),
+    ],
+)
+def test_a_title_is_not_offered_where_it_could_be_wrong_or_said_already(sentence, other):
+    assert [d for d in details(sentence, [donor(other)]) if d.role] == []
+
+
 def test_a_place_goes_after_the_verb_and_its_object():
     assert (
         taken_in(
