@@ -470,13 +470,13 @@ class _Writer:
         # with another outlet's details first; if that fails, with the sentence's own cuts alone
         for extra in [offered, ()] if offered and own else [offered]:
             pieces = phrases(stated, extra)
-            if any(piece.optional for piece in pieces):
+            if any(piece.optional and not piece.link for piece in pieces):
                 with self.stage("write"):
                     generation = compress(stated, self.generator, extra)
                 _count(generation, self.usage)
                 short = generation.text
-            elif extra:  # details and nothing to cut: no choice for the model to make
-                short = tidy("".join(piece.text for piece in pieces))
+            elif extra or any(piece.link for piece in pieces):  # no choice for the model to make
+                short = tidy("".join(piece.text for piece in pieces if not piece.link))
             else:
                 continue
             kept = kept_phrases(short, pieces)

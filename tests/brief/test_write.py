@@ -57,6 +57,39 @@ def test_phrases_give_the_sentence_back_and_offer_only_what_a_brief_is_better_wi
     assert _optional("The gold rush is expected to be the best in two decades, a geologist said in May 2014.") == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "written"),
+    [
+        # dev and unseen brief sentences (look-alikes) readers flagged for leaning on the one before
+        ("Obama, however, remains opposed to gay marriage.", "Obama remains opposed to gay marriage."),
+        ("Chad Doe, on the other hand, has ripped into the band.", "Chad Doe has ripped into the band."),
+        # a link's comma goes only in pairs: here it closes the appositive
+        (
+            "Sarah Roe's political action committee, ROE PAC, also chipped in $5,000.",
+            "Sarah Roe's political action committee, ROE PAC, chipped in $5,000.",
+        ),
+    ],
+)
+def test_a_link_to_the_articles_other_sentences_is_always_left_out(sentence, written):
+    pieces = phrases(sentence)
+    assert any(p.link for p in pieces)
+    assert tidy("".join(p.text for p in pieces if not p.link)) == written
+    assert grammar(pieces) == grammar(pieces, must_cut=True)  # the grammar cannot write it: a cut already
+    assert kept_phrases(written, pieces) is not None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Even though the talks failed, the two sides met again.",  # a conjunction, not a link
+        "Only 12 people survived the crash in turn 3, officials said.",  # "in turn 3" is a place
+        "The court ruled in his favour though not on every count.",
+    ],
+)
+def test_words_that_only_look_like_links_stay(sentence):
+    assert not any(p.link for p in phrases(sentence))
+
+
 def test_details_go_in_as_required_pieces_where_they_belong():
     sentence = "Russian negotiators also announced an exchange of 1000 prisoners."
     at = sentence.index(".")
@@ -69,10 +102,10 @@ def test_details_go_in_as_required_pieces_where_they_belong():
         (" each", False, ("b", 0)),
     ]
     assert _optional(sentence) == [p.text.strip() for p in pieces if p.optional] == ["also"]
-    # the sentence with its details, its own optional phrase left out or kept; never without the details
+    # the sentence with its details, its own optional phrase left out; never without the details
     assert kept_phrases("Russian negotiators announced an exchange of 1000 prisoners of war each.", pieces) == (False,)
     assert kept_phrases("Russian negotiators announced an exchange of 1000 prisoners.", pieces) is None
-    assert '" of war"' in grammar(pieces) and '(" also")?' in grammar(pieces)
+    assert '" of war"' in grammar(pieces) and "also" not in grammar(pieces)  # a link: always left out
     # a detail that would fall inside an optional phrase is left out
     timed = "Promised funds have doubled in the past 24 hours, to nearly 2 billion dollars."
     inside = Detail(" of aid", timed.index(" hours"), ("b", 0))
