@@ -251,6 +251,10 @@ def _title(token: Token, other: Doc, word: Token, doc: Doc, have: set[str]) -> s
     tokens = list(other[token.left_edge.i : theirs.start])
     if not tokens or len(tokens) > MAX_TITLE_WORDS or not names_a_person(tokens[-1].lemma_.lower()):
         return None  # a title ends in a word for a person: "star", "host", "meteorologist", "adviser"
+    if tokens[-1].tag_ in ("NNS", "NNPS") or any(
+        t.dep_ == "conj" or "conj" in {c.dep_ for c in t.children} for t in (token, word)
+    ):
+        return None  # one person's: "candidates Rick Santorum and [Republicans] Newt Gingrich" (a dev brief)
     if any(t.pos_ not in ("NOUN", "PROPN", "ADJ") or t.ent_type_ in ("PERSON", "DATE", "TIME") for t in tokens):
         return None
     if any(t.lower_ in have or t.lemma_.lower() in have for t in tokens if t.pos_ != "PROPN" or t.lower_ in have):
