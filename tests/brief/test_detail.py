@@ -76,8 +76,14 @@ def test_a_title_another_sentence_gives_goes_before_the_full_name():
         ("Chris Doe arrived a little later.", "Her boyfriend Chris Doe arrived."),
         # a title of several: "Republican candidates Rick Santorum and Newt Gingrich" (a dev brief wrote
         # "Rick Santorum and [Republicans] Newt Gingrich")
-        ("Rick Doe and Newt Roe attacked the plan.", "Republicans Newt Roe and Mitt Poe attacked it."),
-        ("Newt Roe attacked the plan.", "Republican candidates Rick Doe and Newt Roe attacked it."),
+        (
+            "Candidates Rick Santorum and Newt Gingrich attacked the plan.",
+            "It was once supported by Republicans Newt Gingrich, Bob Dole and Mitt Romney.",
+        ),
+        (
+            "Newt Gingrich attacked the plan.",
+            "It was once supported by Republicans Newt Gingrich, Bob Dole and Mitt Romney.",
+        ),
         # a surname alone may be a relative's; a title inside a quotation is the speaker's
         ("Roe said frostquakes are rare.", "Meteorologist Jane Roe said so."),
         ('"Ask Jane Roe," he said.', "Meteorologist Jane Roe said so."),
