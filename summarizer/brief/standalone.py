@@ -334,6 +334,8 @@ def _one_person(token: Token) -> bool:
     (``lexicon.names_a_person``)."""
     if token.tag_ in {"NNS", "NNPS"}:
         return False
+    if re.fullmatch(rf"{_WEEKDAY}|{MONTH}", token.text):
+        return False  # "On Thursday, her attorney said ...": a day is nobody (a dev brief's lead)
     if token.pos_ == "PROPN" or _age(token):
         return True  # the small NER's types are no guide here ("Smith" ORG, "Rihanna" GPE)
     return names_a_person(token.lemma_.lower())

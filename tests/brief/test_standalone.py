@@ -115,6 +115,9 @@ MUST_REJECT = [
     ("and it's washing the silver out of these mountains.", "starts lower-case"),
     ("A canyon that has been...", "full stop"),
     ("It turns out that the online invitation for the parade", "full stop"),
+    # a day or month is nobody: a dev brief opened with the first, an unseen story has the second
+    ("On Thursday, her attorney said she would plead not guilty in the case.", "pronoun 'her'"),
+    ("She's planning to run the April 18 race with her team.", "pronoun 'her'"),
 ]
 
 MUST_ACCEPT = [
@@ -171,6 +174,8 @@ MUST_ACCEPT = [
     "As part of his lobbying work, Patten failed to register as a foreign agent, prosecutors said.",
     "The 34-year-old, who hosts the show with his wife, said the couple had split.",
     "It was decided that the vote would be held on Friday.",
+    "On Thursday, Roe said her attorney would appeal.",
+    "In March, the 39-year-old frontman said he had left the band.",
     'Jowell continued, "Each one casts a shadow just as they do."',
 ]
 
