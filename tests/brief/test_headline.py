@@ -209,6 +209,12 @@ def test_present_tense(lemma, plural, present):
             "Acme is buying Widgetco's phone business and licensing its patent portfolio, according to both companies.",
             "Acme is buying Widgetco's phone business and according to both companies",
         ),
+        # a participle's agent was cut, leaving "used" alone (an unseen story's lead, as it is)
+        (
+            "A rare Enigma machine used by Nazi Germany during World War II was sold at auction Tuesday "
+            "for 45,000 euros.",
+            "Rare Enigma machine used sold at auction for 45,000 euros",
+        ),
     ],
 )
 def test_a_cut_that_garbles_the_sentence_is_refused(sentence, garbled):
