@@ -144,6 +144,21 @@ def cut_headlines(
     return tuple(out)
 
 
+def same_act(telling: str, sentence: str) -> bool:
+    """Whether ``telling`` (another outlet's sentence of the same fact) tells the act ``sentence``
+    does: its main verb is a verb of ``sentence``, negated alike. A dedup group is looser than a
+    headline may be: "Trump reached for his wife's hand" is in the group of "There was no
+    husband-wife hand-holding as …" (an unseen story), whose news is that she swatted it away."""
+    root = next((t for t in parse(telling) if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return False
+    negated = _negated(root)
+    return any(
+        t.pos_ in ("VERB", "AUX") and t.lemma_.lower() == root.lemma_.lower() and _negated(t) == negated
+        for t in parse(sentence)
+    )
+
+
 # Headline grammar ("headlinese": Mårdh 1980; the AP Stylebook's headline rules): no articles, the
 # present tense for what just happened, "to" for what will, a passive without its "was". Changing
 # tense or dropping an auxiliary under a modal or a negation changes the claim, so those stay.

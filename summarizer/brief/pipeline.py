@@ -32,7 +32,7 @@ from summarizer.brief.clean import clean
 from summarizer.brief.dedup import dedup
 from summarizer.brief.detail import details
 from summarizer.brief.group import MIXED_THRESHOLD, group_stories
-from summarizer.brief.headline import cut_headlines
+from summarizer.brief.headline import cut_headlines, same_act
 from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.plan import plan
 from summarizer.brief.resolve import resolve
@@ -46,6 +46,7 @@ from summarizer.brief.types import (
     Citation,
     Cleaned,
     Detail,
+    Group,
     PlannedGroup,
     Resolution,
     Sentence,
@@ -307,7 +308,7 @@ class Summarizer:
         if options.headline and out:
             check_cancelled()
             progress("headline")
-            headline = self._headline(out[0], kept, vectors, stage)
+            headline = self._headline(out[0], writer.tellings(out[0], groups), kept, vectors, stage)
         timings["total"] = (time.perf_counter() - started) * 1000
         return Brief(
             sentences=tuple(out),
@@ -325,24 +326,31 @@ class Summarizer:
     def _headline(
         self,
         sentence: BriefSentence,
+        tellings: Sequence[Sentence],
         kept: Sequence[Sentence],
         vectors: np.ndarray,
         stage: Callable[[str], AbstractContextManager[None]],
     ) -> BriefSentence | None:
         """The first headline cut from the brief's opening ``sentence`` (``headline.cut_headlines``,
-        the cut closest in meaning to the sentence first) that passes the check against the
-        articles' sentences (as the public check does); else None."""
+        the cut closest in meaning to the sentence first), else from another outlet's telling of
+        the same fact (``tellings``, closest first, that tell its act: ``headline.same_act``; where
+        the lead has no faithful cut of 12 words, another outlet's lead often has), that passes the
+        check against the articles' sentences (as the public check does); else None."""
         whole = self.embedder.embed([sentence.text])[0]
-        with stage("headline"):
-            cuts = cut_headlines(sentence.text, lambda texts: self.embedder.embed(list(texts)) @ whole)
         rejected: list[str] = []
-        for text in cuts:
-            with stage("check"):
-                checked = check_sentence(text, self.embedder.embed([text])[0], kept, vectors)
-            if checked.supported:
-                tried = (len(rejected) + 1, tuple(rejected))
-                return BriefSentence(text, checked.citations, "compressed", *tried, sentence.drawn_from)
-            rejected.append(text)
+        sources = [(sentence.text, sentence.drawn_from)] + [
+            (t.text, (t.key,)) for t in tellings if same_act(t.text, sentence.text)
+        ]
+        for source, drawn_from in sources:
+            with stage("headline"):
+                cuts = cut_headlines(source, lambda texts: self.embedder.embed(list(texts)) @ whole)
+            for text in cuts:
+                with stage("check"):
+                    checked = check_sentence(text, self.embedder.embed([text])[0], kept, vectors)
+                if checked.supported:
+                    tried = (len(rejected) + 1, tuple(rejected))
+                    return BriefSentence(text, checked.citations, "compressed", *tried, drawn_from)
+                rejected.append(text)
         return None
 
 
@@ -476,7 +484,8 @@ class _Writer:
                 _count(generation, self.usage)
                 short = generation.text
             elif extra or any(piece.link for piece in pieces):  # no choice for the model to make
-                short = tidy("".join(piece.text for piece in pieces if not piece.link))
+                with self.stage("write"):
+                    short = tidy("".join(piece.text for piece in pieces if not piece.link))
             else:
                 continue
             kept = kept_phrases(short, pieces)
@@ -527,6 +536,15 @@ class _Writer:
         tellings = [r for r in usable if r in group and self.kept[r].article_id != article]
         related = [r for r in usable if r not in group and closeness[r] >= RELATED_COSINE]
         return tellings[:MAX_TELLINGS], related[:MAX_RELATED]
+
+    def tellings(self, sentence: BriefSentence, groups: Sequence[Group]) -> list[Sentence]:
+        """The other sentences of the fact ``sentence`` states (its dedup group, the source it was
+        written from first), closest first, of other articles and not unreliable."""
+        row = self.rows[sentence.drawn_from[0]]
+        group = next(g for g in groups if row in g.rows)
+        article = self.kept[row].article_id
+        others = [r for r in group.rows if r not in self.unreliable and self.kept[r].article_id != article]
+        return [self.kept[r] for r in sorted(others, key=lambda r: -float(self.vectors[r] @ self.vectors[row]))]
 
     def drawn_from(self, row: int) -> tuple[tuple[str, int], ...]:
         """The sentence at ``row`` and, when the brief states it resolved, those that gave the names."""

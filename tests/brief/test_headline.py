@@ -1,7 +1,15 @@
 import pytest
 from conftest import lemmas, written_from
 
-from summarizer.brief.headline import MAX_HEADLINE_WORDS, _join, _present, _reads_as_cut, _tokens, cut_headlines
+from summarizer.brief.headline import (
+    MAX_HEADLINE_WORDS,
+    _join,
+    _present,
+    _reads_as_cut,
+    _tokens,
+    cut_headlines,
+    same_act,
+)
 from summarizer.brief.write import keeps_attribution
 from summarizer.nlp.analyze import parse
 
@@ -243,3 +251,25 @@ def test_a_cut_must_read_with_every_word_where_it_was():
     # a phrase of place the participle needs is not left out ("16 million children living received ...")
     census = "The Census Bureau reported Wednesday that 16 million children living in America received food stamps."
     assert all("living received" not in cut for cut in cut_headlines(census))
+
+
+@pytest.mark.parametrize(
+    ("telling", "sentence", "same"),
+    [
+        # unseen stories (look-alikes): the other outlet's telling says the lead's act, or not
+        (
+            "Jane Roe and John Doe have separated after 10 years of marriage.",
+            '"Jane Roe and John Doe have jointly decided to separate at this time," reps for the couple tell PEOPLE.',
+            True,
+        ),
+        # in the same dedup group, but "reached for" is not the lead's news (she swatted his hand away)
+        (
+            "This afternoon in Tel Aviv, President John Doe reached for his wife's hand.",
+            "There was no husband-wife hand-holding as President John Doe and his wife arrived in Tel Aviv on Monday.",
+            False,
+        ),
+        ("The council did not approve the budget.", "The council approved the budget on Monday.", False),
+    ],
+)
+def test_a_telling_gives_a_headline_only_of_the_leads_act(telling, sentence, same):
+    assert same_act(telling, sentence) is same
