@@ -3,6 +3,7 @@ from conftest import lemmas, written_from
 
 from summarizer.brief.headline import (
     MAX_HEADLINE_WORDS,
+    WIRE_HEADLINE_WORDS,
     _join,
     _present,
     _reads_as_cut,
@@ -273,3 +274,27 @@ def test_a_cut_must_read_with_every_word_where_it_was():
 )
 def test_a_telling_gives_a_headline_only_of_the_leads_act(telling, sentence, same):
     assert same_act(telling, sentence) is same
+
+
+def test_a_longer_cut_only_where_no_wire_length_one_exists():
+    # an unseen story's lead: no faithful cut of 12 words, one of 13
+    enigma = (
+        "A rare Enigma machine used by Nazi Germany during World War II was sold at auction Tuesday for 45,000 euros."
+    )
+    assert cut_headlines(enigma)[0] == "Rare Enigma machine used by Nazi Germany sold at auction for 45,000 euros"
+    # a lead with a 12-word cut keeps it first, though a longer one exists
+    caller = (
+        "A hoax caller in Maryland cost the Coast Guard about $500,000 in the past two years by making false "
+        "distress alerts."
+    )
+    assert all(len(cut.split()) <= WIRE_HEADLINE_WORDS for cut in cut_headlines(caller)[:1])
+
+
+def test_a_cut_whose_pronoun_names_no_one_is_refused():
+    # a dev lead (look-alike): its reported clause cut to "They found her dead at the scene, police say"
+    sentence = (
+        "When officers answered a welfare check Sept. 13 at the home of 67-year-old Jane Roe, they found her "
+        "dead at the scene, the Springfield Police Department said."
+    )
+    assert not any(cut.startswith(("They", "Found")) for cut in cut_headlines(sentence))
+    assert cut_headlines("President John Doe reached for his wife's hand in Tel Aviv on Monday.")  # "his": Doe's
