@@ -188,3 +188,23 @@ def written_from(headline: str, sentence: str) -> bool:
 def lemmas(text: str) -> str:
     """``text`` as the lemmas of its words."""
     return " ".join(t.lemma_ for t in parse(text))
+
+
+# A story of ten facts, each with an aside in parentheses: each sentence is a model call, so a
+# brief of it is still being written when a test cancels it, kills its worker or drops its client
+# (the seeds' brief needs no model call and is over in a second).
+ASIDES = [
+    {
+        "id": "council",
+        "text": "The city council (meeting in the old town hall) approved a budget of 40 million dollars for schools. "
+        "The mayor (a former teacher) said the first school would open in the north district next spring. "
+        "Parents (many of whom had protested for months) welcomed the decision at a packed meeting. "
+        "The opposition (led by councillor Jane Roe) voted against the plan, citing rising debt. "
+        "Construction firms (from three regions) will bid for the contracts in a tender this summer. "
+        "The river (swollen by a week of rain) flooded two farms near the bridge on Sunday. "
+        "Firefighters (called from a nearby village) pumped water out of the cellars overnight. "
+        "A local bakery (open since 1921) closed its doors after the owner retired. "
+        "The football club (founded by miners) signed a new coach from the capital. "
+        "Hospital staff (working double shifts) asked the region for more nurses.",
+    }
+]

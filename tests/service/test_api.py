@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Gated, wait_until
+from conftest import ASIDES, Gated, wait_until
 from fastapi.testclient import TestClient
 
 from summarizer.errors import GenerationError
@@ -256,25 +256,6 @@ def test_uvicorn_serves_the_seeds(served, seeds):
     assert all(s["citations"] for s in response.json()["sentences"])
 
 
-# Ten facts each with an aside in parentheses: each sentence is a model call (~1 s with SmolLM2),
-# so the brief is still being written when its client goes (the seeds' brief needs no call).
-ASIDES = [
-    {
-        "id": "council",
-        "text": "The city council (meeting in the old town hall) approved a budget of 40 million dollars for schools. "
-        "The mayor (a former teacher) said the first school would open in the north district next spring. "
-        "Parents (many of whom had protested for months) welcomed the decision at a packed meeting. "
-        "The opposition (led by councillor Jane Roe) voted against the plan, citing rising debt. "
-        "Construction firms (from three regions) will bid for the contracts in a tender this summer. "
-        "The river (swollen by a week of rain) flooded two farms near the bridge on Sunday. "
-        "Firefighters (called from a nearby village) pumped water out of the cellars overnight. "
-        "A local bakery (open since 1921) closed its doors after the owner retired. "
-        "The football club (founded by miners) signed a new coach from the capital. "
-        "Hospital staff (working double shifts) asked the region for more nurses.",
-    }
-]
-
-
 def test_a_client_that_disconnects_frees_its_slot(served):
     base, app = served
     port = int(base.rsplit(":", 1)[1])
@@ -335,9 +316,9 @@ def test_stream_sends_each_sentence_before_the_brief_is_finished(served, seeds):
     )
 
 
-def test_a_stream_closed_early_stops_the_brief(served, seeds):
+def test_a_stream_closed_early_stops_the_brief(served):
     base, app = served
-    body = {"articles": seeds, "options": {"max_sentences": 8, "max_words": 300}}
+    body = {"articles": ASIDES, "options": {"max_sentences": 10, "max_words": 400}}
     with httpx.stream("POST", f"{base}/v1/briefs?stream=true", json=body, timeout=120) as response:
         first = next(_events(response.iter_lines()))
         assert first["event"] == "sentence"

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import wait_until
+from conftest import ASIDES, wait_until
 from fastapi.testclient import TestClient
 from test_brief_service import SECRET, finished, hook  # noqa: F401 - hook is a fixture
 
@@ -141,9 +141,9 @@ def test_a_grouped_job_is_grouped_by_the_api_and_its_stories_written_by_the_work
         assert result["worker"] is not None
 
 
-def test_a_worker_killed_mid_brief_loses_nothing(api, workers, seeds):
-    # long enough (many sentences) that the kill lands mid-brief
-    story = {"articles": seeds, "options": {"max_sentences": 12, "max_words": 400, "headline": False}}
+def test_a_worker_killed_mid_brief_loses_nothing(api, workers):
+    # long enough (a model call a sentence) that the kill lands mid-brief
+    story = {"articles": ASIDES, "options": {"max_sentences": 10, "max_words": 400, "headline": False}}
     location = api.post("/v1/jobs", json=story, headers=A).headers["location"]
     running = _being_written(api, location)
     victim = _pid(running["worker"])
@@ -159,8 +159,8 @@ def test_a_worker_killed_mid_brief_loses_nothing(api, workers, seeds):
     assert len(result["brief"]["sentences"]) >= 1
 
 
-def test_a_worker_stopped_with_sigterm_finishes_the_story_in_hand(api, workers, seeds):
-    story = {"articles": seeds, "options": {"max_sentences": 8, "max_words": 300, "headline": False}}
+def test_a_worker_stopped_with_sigterm_finishes_the_story_in_hand(api, workers):
+    story = {"articles": ASIDES, "options": {"max_sentences": 10, "max_words": 400, "headline": False}}
     location = api.post("/v1/jobs", json=story, headers=A).headers["location"]
     running = _being_written(api, location)
     stopping = workers.processes[_pid(running["worker"])]
@@ -184,8 +184,8 @@ def test_the_webhook_from_a_worker_is_signed_retried_and_delivered_once(api, see
     assert [(d["attempt"], d["ok"]) for d in deliveries] == [(1, False), (2, True)]
 
 
-def test_cancel_on_the_redis_backend(api, seeds):
-    stories = [{"articles": seeds, "options": {"max_sentences": n, "max_words": 300}} for n in (5, 6, 7, 8, 9, 10)]
+def test_cancel_on_the_redis_backend(api):
+    stories = [{"articles": ASIDES, "options": {"max_sentences": n, "max_words": 400}} for n in (5, 6, 7, 8, 9, 10)]
     location = api.post("/v1/jobs", json={"stories": stories}, headers=A).headers["location"]
     assert api.delete(location, headers=A).json()["status"] == "cancelled"
     assert api.delete(location, headers=A).status_code == 409
