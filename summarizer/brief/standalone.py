@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Token
 
 from summarizer.brief.types import Sentence
 from summarizer.nlp.analyze import parse
-from summarizer.nlp.lexicon import is_known_word, names_a_person
+from summarizer.nlp.lexicon import is_known_word, lexname, names_a_person
 from summarizer.nlp.text import DATELINE, DEMONSTRATIVES, MONTH
 
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -338,7 +338,8 @@ def _one_person(token: Token) -> bool:
         return False  # "On Thursday, her attorney said ...": a day is nobody (a dev brief's lead)
     if token.pos_ == "PROPN" or _age(token):
         return True  # the small NER's types are no guide here ("Smith" ORG, "Rihanna" GPE)
-    return names_a_person(token.lemma_.lower())
+    # or an animal, whom English calls "he" or "she" too ("the male cocker spaniel … settling him in")
+    return names_a_person(token.lemma_.lower()) or lexname(token.lemma_.lower(), "n") == "noun.animal"
 
 
 def _extraposed(verb: Token, *, passive: bool = False) -> bool:

@@ -176,6 +176,8 @@ MUST_ACCEPT = [
     "It was decided that the vote would be held on Friday.",
     "On Thursday, Roe said her attorney would appeal.",
     "In March, the 39-year-old frontman said he had left the band.",
+    # an animal is "he" or "she" too (an unseen story's puppy, which only "December" had let pass)
+    "The couple acquired the male cocker spaniel in early December and have been settling him in at their farmhouse.",
     'Jowell continued, "Each one casts a shadow just as they do."',
 ]
 
