@@ -37,7 +37,7 @@ from summarizer.brief.ingest import Limits, ingest
 from summarizer.brief.plan import plan
 from summarizer.brief.resolve import resolve
 from summarizer.brief.segment import segment
-from summarizer.brief.standalone import editorial_problems, garbled_articles, retracted
+from summarizer.brief.standalone import captions, editorial_problems, garbled_articles, retracted
 from summarizer.brief.types import (
     Article,
     Brief,
@@ -243,8 +243,9 @@ class Summarizer:
             texts = {row: resolution.text for row, resolution in resolutions.items()}
             disputed = _disputed(kept, vectors, texts)
             # a commitment another outlet reports as received, a claim its article takes back next
-            # ("Both turned out to be fabricated."): never stated, nor a detail of another sentence
-            never_stated = frozenset({*disputed, *retracted(kept)})
+            # ("Both turned out to be fabricated."), a photo's caption left at an article's top:
+            # never stated, nor a detail of another sentence
+            never_stated = frozenset({*disputed, *retracted(kept), *captions(kept)})
             garbled = garbled_articles(kept)
             # a garbled article is used only where another tells the same, unless no other article can
             corroborate = frozenset(garbled) if {s.article_id for s in kept} - set(garbled) else frozenset()

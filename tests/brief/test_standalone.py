@@ -6,7 +6,7 @@ structure; MultiLing (WikiNews, CC BY 2.5) and our seeds are quoted as they are.
 
 import pytest
 
-from summarizer.brief.standalone import editorial_problems, garbled, garbled_articles, retracted
+from summarizer.brief.standalone import captions, editorial_problems, garbled, garbled_articles, retracted
 from summarizer.brief.types import Sentence
 
 MUST_REJECT = [
@@ -262,3 +262,23 @@ def test_a_claim_its_article_takes_back_next_is_never_stated_alone():
     assert retracted(other) == frozenset()
     gap = [story[4], Sentence("a", 7, 0, 0, "It was found to be false.", 0.7)]
     assert retracted(gap) == frozenset()
+
+
+def test_a_photo_caption_at_an_articles_top_is_never_stated():
+    # the leads of three briefs, each refused by its blind reader (look-alikes in other words)
+    shown = [
+        "Jane Roe is brought into court for a hearing last month.",
+        "Cubs player John Doe hits an RBI single against the Indians in the fifth inning of Game 2.",
+        "A childless couple kisses their newly adopted daughter, whom a talk show host gave them on his show.",
+    ]
+    assert captions(_of("a", shown)) == {0, 1, 2}
+    # the same further down the article is not where a page puts a caption
+    lower = [Sentence("a", 3 + k, 0, 0, text, 0.5) for k, text in enumerate(shown)]
+    assert captions(lower) == frozenset()
+    # at the top but no one shown doing something in the present
+    told = [
+        "The CNBC debate kicks off tonight in the shadow of the Cain circus.",
+        "Dr. Jane Roe hopes the video continues to spread on social media.",
+        "John Doe was brought into court for a hearing last month.",
+    ]
+    assert captions(_of("b", told)) == frozenset()
