@@ -122,11 +122,13 @@ def prepare(
     return Prepared(articles, sentences, cleaned, tuple(warned) + cleaned.warnings)
 
 
-# The headline is cut from the brief's first sentence only: it states the main news (plan.py). Cut from
-# the second or third, on unseen stories it named a side fact ("The pair has one son", "Nasdaq officials
-# scrambled to figure out what happened"); cut from another sentence of the lead fact's dedup group, strict
+# The headline is cut from the brief's first sentence: it states the main news (plan.py). Cut from the
+# second or third, on unseen stories it named a side fact ("The pair has one son", "Nasdaq officials
+# scrambled to figure out what happened"). Cut from any other sentence of the lead fact's dedup group, strict
 # readers found both such headlines unpublishable ("The FBI wants the public's help to find a man"; "Trump
-# reached for his wife's hand" over a story of her refusing it). No headline is better than one that misleads.
+# reached for his wife's hand" over a story of her refusing it), so another outlet's telling gives one only
+# where the lead has none and the telling's main verb is the lead's (headline.same_act refuses both).
+# No headline is better than one that misleads.
 # A fused sentence is two facts in one: longer than this, it is a run-on an editor would split.
 MAX_FUSED_WORDS = 40
 # Two sentences longer than this together would need more cut than the grammar offers.

@@ -269,6 +269,12 @@ def test_a_cut_must_read_with_every_word_where_it_was():
             "There was no husband-wife hand-holding as President John Doe and his wife arrived in Tel Aviv on Monday.",
             False,
         ),
+        # the other headline round 4's readers refused (names changed)
+        (
+            "The FBI wants the public's help to find a man who robbed a Springfield bank.",
+            "Authorities say a man who held up a Springfield bank got a cab ride to and from the robbery.",
+            False,
+        ),
         ("The council did not approve the budget.", "The council approved the budget on Monday.", False),
     ],
 )
