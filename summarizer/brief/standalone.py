@@ -329,13 +329,17 @@ def _nominal(token: Token) -> bool:
     return token.pos_ in {"NOUN", "PROPN"} or _age(token)
 
 
+# What the small NER gets right enough to say it is no one: days, events, amounts.
+_NO_ONE = {"DATE", "TIME", "EVENT", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
 def _one_person(token: Token) -> bool:
     """A singular name that may be a person's, or a singular noun one of whose senses is a person
     (``lexicon.names_a_person``)."""
     if token.tag_ in {"NNS", "NNPS"}:
         return False
-    if re.fullmatch(rf"{_WEEKDAY}|{MONTH}", token.text):
-        return False  # "On Thursday, her attorney said ...": a day is nobody (a dev brief's lead)
+    if re.fullmatch(rf"{_WEEKDAY}|{MONTH}", token.text) or (token.pos_ == "PROPN" and token.ent_type_ in _NO_ONE):
+        return False  # "On Thursday, her attorney said ...", "In Game 2, he drilled ...": a day or a game is nobody
     if token.pos_ == "PROPN" or _age(token):
         return True  # the small NER's types are no guide here ("Smith" ORG, "Rihanna" GPE)
     # or an animal, whom English calls "he" or "she" too ("the male cocker spaniel … settling him in")

@@ -118,6 +118,8 @@ MUST_REJECT = [
     # a day or month is nobody: a dev brief opened with the first, an unseen story has the second
     ("On Thursday, her attorney said she would plead not guilty in the case.", "pronoun 'her'"),
     ("She's planning to run the April 18 race with her team.", "pronoun 'her'"),
+    # nor a game: an unseen brief's "In Game 2, he drilled one RBI single …" (look-alike)
+    ("In Game 2, he drilled one RBI single off John Roe on a 3-0 count.", "pronoun 'he'"),
 ]
 
 MUST_ACCEPT = [
