@@ -5,8 +5,9 @@ A sentence lifted from an article leans on the ones before it: "He also accepted
 reader does not know who or which. Each kept sentence is read in its article's order, and
 (1) a person named by surname alone whom an earlier sentence of the same article introduced by
 full name ("Vladimir Medinsky") gets that full name at their first mention; (2) right after a
-kept sentence of the same article that names exactly one person, that person's full name
-replaces a sentence's opening "He"/"She" subject, its opening "His"/"Her" ("Her attorney" →
+kept sentence of the same article that names exactly one person (and calls no one else "he" or
+"she": then the next "He" goes on about them), that person's full name replaces a sentence's
+opening "He"/"She" subject, its opening "His"/"Her" ("Her attorney" →
 "Anissa Weier's attorney"), and the "he"/"she" who says a quote in a sentence naming nobody
 itself that says the quotation it closes ('"We don't know," she said.'); (3) a thing named by
 "the" alone ("the caller") gets the words before the noun that an earlier sentence of the same
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from summarizer.brief.standalone import editorial_problems
 from summarizer.brief.types import Resolution, Sentence
 from summarizer.nlp.analyze import in_quotation, parse
 from summarizer.nlp.names import full_names, surname, without_possessive
@@ -108,7 +110,11 @@ def _resolve_one(
         edits.append((word.idx, word.idx + len(written), name, source))
         done.add(key)
     before_row, before = previous if previous is not None else (None, None)
-    people = _people(before.text, known) if before is not None and before.index == sentence.index - 1 else []
+    people = (
+        _people(before.text, known)
+        if before is not None and before.index == sentence.index - 1 and not _refers_to_someone_unnamed(before.text)
+        else []
+    )
     if len(people) == 1 and before_row is not None:
         name = people[0]
         source = known.get(surname(name.split()[-1]), (name, before_row))[1]
@@ -224,6 +230,17 @@ def _referring(doc: Doc) -> list[Token]:
         and doc[t.i - 1].text in _CLOSING_QUOTES
     ]
     return speakers[:1]
+
+
+def _refers_to_someone_unnamed(text: str) -> bool:
+    """Whether ``text`` calls someone "he" or "she" it does not name (standalone's reading): the next
+    sentence's "He" then most likely goes on about them, not about a person the sentence names
+    ("In Game 2, he drilled one RBI single off … reliever Bryan Shaw …" | "He has seen 40 pitches …":
+    an unseen story, where "He" is the batter, was resolved to the reliever)."""
+    return any(
+        problem.startswith(("pronoun 'he'", "pronoun 'she'", "pronoun 'his'", "pronoun 'her'", "pronoun 'him'"))
+        for problem in editorial_problems(text)
+    )
 
 
 def _people(text: str, known: dict[str, tuple[str, int]]) -> list[str]:

@@ -86,6 +86,24 @@ def test_pronouns_that_may_be_someone_else_are_left_as_written():
     assert resolve(kept) == {}
 
 
+def test_he_after_a_sentence_that_calls_someone_he_goes_on_about_them():
+    # unseen stories (look-alikes), each resolved to the wrong person and passed by the check, which
+    # reads the sources as resolved: the batter's "He" became the reliever the sentence before named,
+    # Melania Trump's "She" became Benjamin Netanyahu, Moses Malone's "He" a teammate
+    kept = _kept(
+        "In Game 2, he drilled one RBI single off reliever Bryan Roe after falling behind 0-2.",
+        "He has seen 40 pitches in nine plate appearances.",
+        "She did it as she and her husband joined prime minister Benjamin Doe in a photo op.",
+        "She did it in front of a veritable United Nations of news cameras.",
+        "After he averaged 23.9 points, the Sixers traded him and forward Terry Poe to the Bullets.",
+        "He would return in 1993-94 and average 17.1 points at age 38.",
+    )
+    assert resolve(kept) == {}
+    # the person named before is still the one when nobody else is called "he"
+    named = _kept("Bryan Roe pitched the ninth inning.", "He has seen 40 pitches in nine plate appearances.")
+    assert resolve(named)[1].text == "Bryan Roe has seen 40 pitches in nine plate appearances."
+
+
 def test_a_thing_named_by_the_alone_gets_the_description_its_article_gave():
     kept = _kept(
         "A hoax caller in Maryland made 28 false distress calls to the Coast Guard.",
