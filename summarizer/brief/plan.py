@@ -185,8 +185,12 @@ def plan(
         (r for article_rows in openings.values() for r in article_rows),
         key=lambda r: (-lead_score(r), sentence_at[r].position, r),
     )
-    # a lead that names what it is about; failing that ("The council approved the budget." alone), any
-    lead = next((r for r in opening_rows if admissible(r)), None)
+    # a lead that reports and names what it is about: not a speaker's words ('"They're going to make a movie
+    # about him," Kris Bryant said.' opened an unseen brief); failing that, one that names it; failing
+    # that ("The council approved the budget." alone), any
+    lead = next((r for r in opening_rows if admissible(r) and not _opens_with_a_quote(text_at[r])), None)
+    if lead is None:
+        lead = next((r for r in opening_rows if admissible(r)), None)
     if lead is None:
         lead = next((r for r in opening_rows if admissible(r, described=False)), None)
     if lead is not None:
@@ -207,6 +211,11 @@ def plan(
         evidence = tuple(sorted([r, *closest[: MAX_EVIDENCE - 1]]))
         items.append(PlannedGroup(group, evidence, math.fsum(worth.get(c, 0) for c in concepts[r]), r))
     return Plan(tuple(items), max_sentences, max_words)
+
+
+def _opens_with_a_quote(text: str) -> bool:
+    """Whether ``text`` starts with a speaker's words ('"We will appeal," she said.')."""
+    return text.lstrip()[:1] in ('"', "“", "'", "‘")
 
 
 def _told_elsewhere(group: Group, article_id: str) -> bool:

@@ -100,6 +100,24 @@ def test_the_lead_is_the_opening_that_most_outlets_share_not_the_background_told
     assert result.items[0].representative_row in {1, 2, 3}
 
 
+def test_the_lead_reports_rather_than_quotes_where_an_opening_can():
+    # unseen briefs opened on a speaker's words ('"... jointly decided to separate at this time," reps for the
+    # couple tell PEOPLE', '"They're going to make a movie about him," Kris Bryant said.'); look-alikes
+    quote = '"Jane Roe and John Doe have jointly decided to separate at this time," reps for the couple said.'
+    report = "After a decade of marriage, Jane Roe and John Doe have separated, a magazine confirms."
+    groups, vectors = _story(
+        [
+            (_sentence("a", 0, quote), [1, 0.1, 0]),
+            (_sentence("b", 0, report), [1, 0, 0.1]),
+            (_sentence("b", 1, "The couple met in a Broadway musical in 1995."), [0, 0, 1]),
+        ]
+    )
+    assert _chosen(groups, vectors, max_sentences=2, max_words=100)[0] == report
+    # a quote still leads when no opening sentence reports
+    alone, alone_vectors = _story([(_sentence("a", 0, quote), [1, 0, 0])])
+    assert _chosen(alone, alone_vectors, max_sentences=1, max_words=100) == [quote]
+
+
 def test_after_the_lead_events_come_before_reactions_and_background():
     assert role("Engineers closed the dam on Monday.") == EVENT
     assert role('"We had no choice," the mayor said.') == REACTION
