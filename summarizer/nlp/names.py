@@ -35,7 +35,16 @@ def bare_surnames(text: str, known: frozenset[str] = frozenset()) -> frozenset[s
     found = {surname(entity.text) for entity in doc.ents if entity.label_ == "PERSON" and len(entity) == 1}
     for token in doc:
         name = surname(token.text)
-        if name not in known or token.pos_ != "PROPN" or not token.is_title:
+        # a name the tagger may read as a noun or an adjective ("Bryant might be right.", an unseen lead),
+        # but not as a modifier ("Young people ...", beside a story's "Cassie Young"), a plural ("the
+        # Sixers") or a function word ("Will the other candidates ...?")
+        if (
+            name not in known
+            or not token.is_title
+            or token.pos_ not in ("PROPN", "NOUN", "ADJ")
+            or token.tag_ in ("NNS", "NNPS")
+            or (token.pos_ != "PROPN" and token.dep_ in ("amod", "compound"))
+        ):
             continue
         before = doc[token.i - 1] if token.i > 0 else None
         after = doc[token.i + 1] if token.i + 1 < len(doc) else None

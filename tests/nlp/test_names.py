@@ -23,3 +23,13 @@ def test_a_known_surname_standing_alone_is_bare_even_where_the_tagger_sees_no_pe
     # "Haslet-Davis" lost briefs their sentences when it was)
     assert bare_surnames("Aamir Liaquat Hussain presented the show.", frozenset({"aamir"})) == frozenset()
     assert bare_surnames("Haslet-Davis said she was training.", frozenset({"haslet", "davis"})) == frozenset()
+
+
+def test_a_known_surname_is_bare_whatever_the_tagger_calls_it_but_not_as_a_modifier_plural_or_function_word():
+    # an unseen brief opened on "Bryant might be right." ("Bryant" read as an adjective), its story's
+    # "Kris Bryant" named only later
+    assert bare_surnames("Bryant might be right.", frozenset({"bryant"})) == {"bryant"}
+    # a word of the sentence that only looks like a story's surname
+    assert bare_surnames("Young people rallied outside the court.", frozenset({"young"})) == frozenset()
+    assert bare_surnames("In his first season with the Sixers, he won.", frozenset({"sixers"})) == frozenset()
+    assert bare_surnames("Will the other candidates ignore him?", frozenset({"will"})) == frozenset()
