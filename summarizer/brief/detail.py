@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from summarizer.brief.types import Detail, Sentence
 from summarizer.nlp.analyze import in_quotation, parse
@@ -83,11 +83,11 @@ def details(
                 continue  # one telling's details per word: two outlets' may not agree
             if kind == "related" and not (word.pos_ == "PROPN" or _same_occasion(token, word, have)):
                 continue  # another fact's "state [of Jefferson]" was not the sentence's state
-            title = _title(token, other, word, doc, have)
-            if title is not None and title.lower() not in offered and words + len(title.split()) <= MAX_SENTENCE_WORDS:
+            found = _title(token, other, word, doc, have)
+            title, start = found if found is not None else ("", 0)  # start: where the name begins
+            if title and title.lower() not in offered and words + len(title.split()) <= MAX_SENTENCE_WORDS:
                 offered.add(title.lower())
                 words += len(title.split())
-                start = _name_span(word).start  # before the name: "[meteorologist] Justin Schultz said"
                 if start == 0:
                     text, at = title[0].upper() + title[1:] + " ", 0
                 else:
@@ -237,12 +237,13 @@ def _phrase(child: Token, doc: Doc, word: Token, have: set[str]) -> str | None:
 MAX_TITLE_WORDS = 5
 
 
-def _title(token: Token, other: Doc, word: Token, doc: Doc, have: set[str]) -> str | None:
+def _title(token: Token, other: Doc, word: Token, doc: Doc, have: set[str]) -> tuple[str, int] | None:
     """The title another sentence puts before a person's full name ("[meteorologist] Justin
     Schultz", "[Cubs player] Kyle Schwarber"), to go before the same full name in the sentence
-    (``word`` ends it) when the sentence gives that name nothing of its own before or after it;
-    else None. Nouns and adjectives only, ending in a word for a person: no determiner or possessive
-    ("Cook's lawyer John Fellin" names a relation, not a role), no other person, no time."""
+    (``word`` ends it) when the sentence gives that name nothing of its own before or after it,
+    and the index of the name's first token there; else None. Nouns and adjectives only, ending in
+    a word for a person: no determiner or possessive ("Cook's lawyer John Fellin" names a relation,
+    not a role), no other person, no time."""
     if token.ent_type_ != "PERSON" or word.ent_type_ != "PERSON" or "compound" in (token.dep_, word.dep_):
         return None
     theirs, mine = _name_span(token), _name_span(word)
@@ -257,7 +258,7 @@ def _title(token: Token, other: Doc, word: Token, doc: Doc, have: set[str]) -> s
         return None  # one person's: "candidates Rick Santorum and [Republicans] Newt Gingrich" (a dev brief)
     if any(t.pos_ not in ("NOUN", "PROPN", "ADJ") or t.ent_type_ in ("PERSON", "DATE", "TIME") for t in tokens):
         return None
-    if any(t.lower_ in have or t.lemma_.lower() in have for t in tokens if t.pos_ != "PROPN" or t.lower_ in have):
+    if any(t.lower_ in have or (t.pos_ != "PROPN" and t.lemma_.lower() in have) for t in tokens):
         return None  # the sentence says it already
     before = doc[mine.start - 1] if mine.start > 0 else None
     if before is not None and (before.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM") or before.tag_ in ("POS", "PRP$")):
@@ -265,11 +266,13 @@ def _title(token: Token, other: Doc, word: Token, doc: Doc, have: set[str]) -> s
     if any(c.dep_ == "appos" for c in word.children) or in_quotation(doc, word.i):
         return None
     text = "".join(t.text + t.whitespace_ for t in tokens).strip()
-    # its capital was the other sentence's first letter: "[Meteorologist] Jane Roe said so."
-    return text[0].lower() + text[1:] if tokens[0].i == 0 and tokens[0].pos_ != "PROPN" else text
+    if tokens[0].i == 0 and tokens[0].pos_ != "PROPN":
+        # its capital was the other sentence's first letter: "Meteorologist Jane Roe said so."
+        text = text[0].lower() + text[1:]
+    return text, mine.start
 
 
-def _name_span(word: Token):  # noqa: ANN202 — a spaCy Span
+def _name_span(word: Token) -> Span | None:
     """The named entity ``word`` is in, if any."""
     return next((e for e in word.doc.ents if e.start <= word.i < e.end), None)
 

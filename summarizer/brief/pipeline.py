@@ -530,24 +530,25 @@ class _Writer:
         group's sentences of other articles (other tellings of the fact), and the closest sentences
         of other facts, of any article; none of an article read as garbled or a sentence disputed."""
         row = item.representative_row
-        article = self.kept[row].article_id
         closeness = self.vectors @ self.vectors[row]
         usable = sorted(
             (r for r in range(len(self.kept)) if r != row and r not in self.unreliable), key=lambda r: -closeness[r]
         )
         group = set(item.group.rows)
-        tellings = [r for r in usable if r in group and self.kept[r].article_id != article]
         related = [r for r in usable if r not in group and closeness[r] >= RELATED_COSINE]
-        return tellings[:MAX_TELLINGS], related[:MAX_RELATED]
+        return self._other_tellings(row, item.group)[:MAX_TELLINGS], related[:MAX_RELATED]
 
     def tellings(self, sentence: BriefSentence, groups: Sequence[Group]) -> list[Sentence]:
-        """The other sentences of the fact ``sentence`` states (its dedup group, the source it was
-        written from first), closest first, of other articles and not unreliable."""
+        """The other articles' sentences of the fact ``sentence`` states (the dedup group of the source
+        it was written from), closest first, none unreliable."""
         row = self.rows[sentence.drawn_from[0]]
-        group = next(g for g in groups if row in g.rows)
+        return [self.kept[r] for r in self._other_tellings(row, next(g for g in groups if row in g.rows))]
+
+    def _other_tellings(self, row: int, group: Group) -> list[int]:
+        """The rows of ``group`` (``row``'s) in other articles than ``row``'s, closest first, none unreliable."""
         article = self.kept[row].article_id
         others = [r for r in group.rows if r not in self.unreliable and self.kept[r].article_id != article]
-        return [self.kept[r] for r in sorted(others, key=lambda r: -float(self.vectors[r] @ self.vectors[row]))]
+        return sorted(others, key=lambda r: (-float(self.vectors[r] @ self.vectors[row]), r))
 
     def drawn_from(self, row: int) -> tuple[tuple[str, int], ...]:
         """The sentence at ``row`` and, when the brief states it resolved, those that gave the names."""
