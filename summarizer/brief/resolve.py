@@ -110,15 +110,13 @@ def _resolve_one(
         edits.append((word.idx, word.idx + len(written), name, source))
         done.add(key)
     before_row, before = previous if previous is not None else (None, None)
-    people = (
-        _people(before.text, known)
-        if before is not None and before.index == sentence.index - 1 and not _refers_to_someone_unnamed(before.text)
-        else []
-    )
-    if len(people) == 1 and before_row is not None:
+    people = _people(before.text, known) if before is not None and before.index == sentence.index - 1 else []
+    referring = _referring(doc) if len(people) == 1 and before_row is not None else []
+    # the whole standalone reading of the sentence before, only where it would give a name
+    if referring and before is not None and not _refers_to_someone_unnamed(before.text):
         name = people[0]
         source = known.get(surname(name.split()[-1]), (name, before_row))[1]
-        for token in _referring(doc):
+        for token in referring:
             by = name + ("'" if name.endswith("s") else "'s") if token.lower_ in _POSSESSIVES else name
             edits.append((token.idx, token.idx + len(token.text), by, source))
     if not edits:

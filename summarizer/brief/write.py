@@ -131,6 +131,7 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
     """The token indexes (first, last) of the phrase headed by ``token`` that a deletion may take
     out with its commas, or None."""
     first, last = token.left_edge.i, token.right_edge.i
+    link = _link(token, doc)
     if token.dep_ in ("prep", "npadvmod") and _DEICTIC.search(doc[first : last + 1].text):
         if not has_complement(token.head, token):
             return None  # "The meeting is [on Monday of this week]": the verb needs it
@@ -138,7 +139,7 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
         # into a brief it is wrong or vague (strict readers flagged every one on the dev briefs)
         if any(t.ent_type_ not in ("DATE", "TIME", "") for t in doc[first : last + 1]):
             return None  # "[at a hearing in Ankara today]" says where too
-    elif _link(token, doc):
+    elif link:
         pass  # "Sarah Palin's committee [also] chipped in": "also" points at a sentence the brief lacks
     elif (
         token.dep_ == "advmod"
@@ -159,7 +160,7 @@ def _optional_span(token: Token, doc: Doc, root: Token, subject: Token | None) -
     # the commas around a phrase go with it; at the start, the comma after it. A link's comma
     # only in pairs: in "Sarah Palin's committee, SARAH PAC, [also] chipped in" it closes the aside.
     paired = first > 0 and last + 1 < len(doc) and doc[first - 1].text == doc[last + 1].text == ","
-    if _link(token, doc) and first > 0 and not paired:
+    if link and first > 0 and not paired:
         pass
     elif first > 0 and doc[first - 1].text in (",", "—", "–"):
         first -= 1
