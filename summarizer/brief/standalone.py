@@ -497,7 +497,8 @@ def retracted(sentences: Sequence[Sentence]) -> frozenset[int]:
 CAPTION_INDEX = 2
 # What a caption shows a person doing: verbs of movement and contact (WordNet's lexicographer files).
 _SHOWN = {"verb.motion", "verb.contact", "verb.body"}
-_COUPLES = {"couple", "pair", "family"}
+# Nouns for people WordNet files elsewhere ("couple" is noun.group): a caption shows them too.
+_PEOPLE_GROUPS = {"couple", "pair", "family"}
 
 
 def captions(sentences: Sequence[Sentence]) -> frozenset[int]:
@@ -529,4 +530,6 @@ def _shows(text: str) -> bool:
     if not present or subject is None or lexname(root.lemma_.lower(), "v") not in _SHOWN:
         return False
     lemma = subject.lemma_.lower()
-    return subject.ent_type_ == "PERSON" or (subject.pos_ == "NOUN" and (names_a_person(lemma) or lemma in _COUPLES))
+    return subject.ent_type_ == "PERSON" or (
+        subject.pos_ == "NOUN" and (names_a_person(lemma) or lemma in _PEOPLE_GROUPS)
+    )
